@@ -1,0 +1,26 @@
+"""One demo user per role, so that every part of the app can be tried at once."""
+
+from sqlalchemy import select
+
+from accounts.models import User
+from core.db import db
+
+DEMO_USERS = (
+    ("admin@example.org", "admin-demo-2001", "admin", "Ana Administrator", "en", "Europe/Vienna"),
+    ("organiser@example.org", "organiser-demo-2001", "organiser", "Olga Organiser", "fr", "Europe/Vienna"),
+    ("rapporteur@example.org", "rapporteur-demo-2001", "rapporteur", "Rafael Rapporteur", "es", "Europe/Madrid"),
+    ("participant@example.org", "participant-demo-2001", "participant", "Pavel Participant", "ru", "Asia/Bishkek"),
+)
+
+
+def seed() -> list[tuple[str, str, str]]:
+    """Creates the demo users that are missing; existing accounts (and their passwords) are left alone."""
+    existing = set(db.session.scalars(select(User.email)))
+    for email, password, role, name, language, timezone in DEMO_USERS:
+        if email in existing:
+            continue
+        user = User(email=email, role=role, name=name, language=language, timezone=timezone)
+        user.set_password(password)
+        db.session.add(user)
+    db.session.commit()
+    return [(email, password, role) for email, password, role, *_ in DEMO_USERS]

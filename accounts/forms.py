@@ -1,0 +1,25 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from core.i18n import LANGUAGE_NAMES, is_known_zone, zone_choices
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Length(max=200)])
+    language = SelectField(_l("Preferred language"), choices=list(LANGUAGE_NAMES.items()))
+    timezone = SelectField(_l("Time zone"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [("UTC", "UTC")] + [(name, name) for name in zone_choices()]
+
+    def validate_timezone(self, field):
+        if field.data != "UTC" and not is_known_zone(field.data):
+            raise ValidationError(_l("Unknown time zone."))

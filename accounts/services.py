@@ -1,0 +1,87 @@
+"""Users, sign-in and its throttle."""
+
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+
+from accounts.models import LoginAttempt, User
+from core.db import db, utcnow
+from core.i18n import LANGUAGES, is_known_zone
+from core.security import ROLES
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(ValueError):
+    """A refusal to show the user as it is (its message is translatable)."""
+
+
+class TooManyAttempts(AccountError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise AccountError(_l("This is not a valid e-mail address.")) from error
+
+
+def create_user(
+    email: str, password: str, role: str, name: str = "", language: str = "en", timezone: str = "UTC"
+) -> User:
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise AccountError(_l("Unknown role. Choose one of: %(roles)s.", roles=", ".join(ROLES)))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(_l("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
+    if language not in LANGUAGES:
+        raise AccountError(_l("Unknown language."))
+    if not is_known_zone(timezone):
+        raise AccountError(_l("Unknown time zone."))
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError(_l("A user with this e-mail address already exists."))
+    user = User(email=email, role=role, name=name, language=language, timezone=timezone)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def _recent_failures(email: str) -> int:
+    window = timedelta(minutes=current_app.config["LOGIN_THROTTLE_WINDOW_MINUTES"])
+    query = select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.email == email, LoginAttempt.attempted_at >= utcnow() - window
+    )
+    return db.session.scalar(query) or 0
+
+
+def authenticate(email: str, password: str, remote_addr: str = "") -> User | None:
+    """The user when the password is right; None when wrong; TooManyAttempts once the throttle is reached.
+
+    The throttle counts per e-mail address, so guessing one account's password is slowed down whoever tries.
+    """
+    email = email.strip().lower()
+    if _recent_failures(email) >= current_app.config["LOGIN_THROTTLE_LIMIT"]:
+        raise TooManyAttempts(
+            _l(
+                "Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
+                minutes=current_app.config["LOGIN_THROTTLE_WINDOW_MINUTES"],
+            )
+        )
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None or not user.active or not user.check_password(password):
+        db.session.add(LoginAttempt(email=email, remote_addr=remote_addr[:64]))
+        db.session.commit()
+        return None
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+    db.session.commit()
+    return user
+
+
+def update_preferences(user: User, name: str, language: str, timezone: str) -> None:
+    user.name, user.language, user.timezone = name, language, timezone
+    db.session.commit()

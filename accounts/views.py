@@ -1,0 +1,81 @@
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from accounts import services
+from accounts.forms import LoginForm, ProfileForm
+from accounts.models import User
+from core.db import db
+from core.security import login_manager
+
+blueprint = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(target: str | None) -> str:
+    # Only paths on this site: an open redirect would let a phishing link borrow our login page.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("core.home")
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "")
+        except services.TooManyAttempts as refusal:
+            flash(str(refusal), "error")
+            status = 429
+        else:
+            if user is None:
+                flash(_("The e-mail address or the password is wrong."), "error")
+                status = 401
+            else:
+                login_user(user)
+                session["lang"] = user.language
+                flash(_("You are signed in."), "success")
+                return redirect(_safe_next(request.args.get("next")))
+    elif form.is_submitted():
+        status = 400
+    return render_template("accounts/login.html", form=form), status
+
+
+@blueprint.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("core.home"))
+
+
+@blueprint.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_preferences(current_user, form.name.data, form.language.data, form.timezone.data)
+        session["lang"] = form.language.data
+        flash(_("Your preferences are saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form), 400 if form.is_submitted() else 200
+
+
+ROLE_NAMES = {
+    "admin": _l("Administrator"),
+    "organiser": _l("Organiser"),
+    "rapporteur": _l("Rapporteur"),
+    "participant": _l("Participant"),
+}
+
+
+@blueprint.app_context_processor
+def role_names():
+    return {"ROLE_NAMES": ROLE_NAMES}

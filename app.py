@@ -1,0 +1,95 @@
+"""The application factory: configuration, extensions, one blueprint per domain, CLI commands."""
+
+from pathlib import Path
+
+import click
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFProtect
+
+from core import i18n, security
+from core.config import from_environment
+from core.db import db, migrate
+
+csrf = CSRFProtect()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(from_environment(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+
+    _register_blueprints(app)
+    _register_commands(app)
+    _register_error_pages(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from accounts.views import blueprint as accounts
+    from core.views import blueprint as core
+    from events.views import blueprint as events
+    from events.views import paragraph_block
+    from plan import followups
+    from plan.views import blueprint as plan
+
+    for blueprint in (core, accounts, plan, events):
+        app.register_blueprint(blueprint)
+    followups.register(paragraph_block)
+
+
+def _register_commands(app: Flask) -> None:
+    from accounts.cli import users_cli
+    from plan.cli import plan_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(plan_cli)
+
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Only when the database holds no event yet.")
+    def seed_demo(if_empty: bool) -> None:
+        """Load the plan and the demo meetings and users (safe to run again)."""
+        from accounts import demo as demo_accounts
+        from events import demo as demo_events
+        from events.models import Event
+        from plan import reference
+
+        if if_empty and db.session.query(Event.id).first() is not None:
+            click.echo("The database already holds events; nothing loaded.")
+            return
+        counts = reference.load()
+        click.echo(f"Plan: {counts['documents']} documents, {counts['paragraphs']} paragraphs, {counts['actors']} bodies.")
+        accounts = demo_accounts.seed()
+        meetings = demo_events.seed()
+        click.echo(f"Meetings: {', '.join(meetings)}")
+        click.echo("Demo accounts (e-mail / password / role):")
+        for email, password, role in accounts:
+            click.echo(f"  {email} / {password} / {role}")
+
+
+def _register_error_pages(app: Flask) -> None:
+    messages = {
+        400: lambda: _("The request could not be understood."),
+        403: lambda: _("You are not allowed to see this page."),
+        404: lambda: _("This page does not exist."),
+        405: lambda: _("This action is not allowed here."),
+        429: lambda: _("Too many requests. Please wait a moment."),
+        500: lambda: _("Something went wrong on our side. Please try again later."),
+    }
+    for code, message in messages.items():
+
+        def handler(error, code=code, message=message):
+            return render_template("error.html", code=code, message=message()), code
+
+        app.register_error_handler(code, handler)
+
+

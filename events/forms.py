@@ -1,0 +1,183 @@
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from core.i18n import LANGUAGES, language_name, localize
+from events.labels import KIND_LABELS, RECURRENCE_LABELS, VISIBILITY_LABELS
+from events.models import Event, Series
+from events.services import EventData, SeriesData, all_series, to_local
+from plan.services import actors, all_paragraphs
+
+SLUG_RULE = Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use only lower-case letters, digits and single hyphens.")
+)
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+def _language_label(code: str) -> LazyString:
+    return LazyString(language_name, code)
+
+class TranslatedFieldsMixin:
+    """One input per language for each content field; the template groups them and marks missing ones."""
+
+    translated_fields: tuple[str, ...] = ()
+
+    def translations(self, name: str) -> dict[str, str]:
+        return {code: (getattr(self, f"{name}_{code}").data or "") for code in LANGUAGES}
+
+    def fill_translations(self, name: str, values: dict | None) -> None:
+        for code in LANGUAGES:
+            getattr(self, f"{name}_{code}").data = (values or {}).get(code, "")
+
+    def language_fields(self, name: str) -> list:
+        return [getattr(self, f"{name}_{code}") for code in LANGUAGES]
+
+def _add_translated(form_class, name: str, field_class, **kwargs) -> None:
+    for code in LANGUAGES:
+        setattr(
+            form_class,
+            f"{name}_{code}",
+            field_class(_language_label(code), render_kw={"lang": code}, **kwargs),
+        )
+
+class EventForm(TranslatedFieldsMixin, FlaskForm):
+    translated_fields = ("title", "description")
+
+    version = HiddenField()
+    slug = StringField(
+        _l("Address"),
+        description=_l("Part of the page address, e.g. bishkek-2001."),
+        validators=[DataRequired(), Length(max=80), SLUG_RULE],
+    )
+    kind = SelectField(_l("Kind of event"), choices=list(KIND_LABELS.items()))
+    starts_at = DateTimeLocalField(_l("Start"), format=LOCAL_FORMAT, validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("End"), format=LOCAL_FORMAT, validators=[DataRequired()])
+    timezone = StringField(
+        _l("Time zone"),
+        description=_l("The zone of the venue, from the tz database, e.g. Europe/Vienna or Asia/Bishkek."),
+        validators=[DataRequired(), Length(max=64)],
+    )
+    venue = StringField(_l("Venue"), validators=[Length(max=200)])
+    city = StringField(_l("City"), validators=[Length(max=100)])
+    working_languages = MultiCheckboxField(_l("Working languages"))
+    capacity = IntegerField(
+        _l("Capacity"),
+        description=_l("Leave empty for no limit."),
+        validators=[Optional(), NumberRange(min=1)],
+    )
+    registration_deadline = DateTimeLocalField(
+        _l("Registration deadline"), format=LOCAL_FORMAT, validators=[Optional()]
+    )
+    visibility = SelectField(_l("Visibility"), choices=list(VISIBILITY_LABELS.items()))
+    organisers = SelectMultipleField(_l("Organising bodies"))
+    partners = SelectMultipleField(_l("Partner organisations"))
+    paragraphs = SelectMultipleField(_l("Plan paragraphs followed up"))
+    series = SelectField(_l("Series"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.working_languages.choices = [(code, language_name(code)) for code in LANGUAGES]
+        actor_choices = [
+            (a.code, f"{localize(a.abbreviation)} — {localize(a.name)}") for a in actors()
+        ]
+        self.organisers.choices = actor_choices
+        self.partners.choices = actor_choices
+        self.paragraphs.choices = [
+            (p.reference, f"{p.document.code} {p.label} — {localize(p.heading)}") for p in all_paragraphs()
+        ]
+        self.series.choices = [("", _l("None"))] + [(s.slug, str(localize(s.title))) for s in all_series()]
+
+    def to_data(self) -> EventData:
+        return EventData(
+            slug=self.slug.data.strip(),
+            kind=self.kind.data,
+            title=self.translations("title"),
+            description=self.translations("description"),
+            starts_local=self.starts_at.data,
+            ends_local=self.ends_at.data,
+            timezone=self.timezone.data.strip(),
+            venue=self.venue.data or "",
+            city=self.city.data or "",
+            working_languages=self.working_languages.data or [],
+            capacity=self.capacity.data,
+            registration_deadline_local=self.registration_deadline.data,
+            visibility=self.visibility.data,
+            organisers=self.organisers.data or [],
+            partners=self.partners.data or [],
+            paragraphs=self.paragraphs.data or [],
+            series_slug=self.series.data or "",
+        )
+
+    def fill_from(self, event: Event) -> None:
+        self.version.data = str(event.version)
+        self.slug.data = event.slug
+        self.kind.data = event.kind
+        self.fill_translations("title", event.title)
+        self.fill_translations("description", event.description)
+        self.starts_at.data = to_local(event.starts_at, event.timezone)
+        self.ends_at.data = to_local(event.ends_at, event.timezone)
+        self.timezone.data = event.timezone
+        self.venue.data, self.city.data = event.venue, event.city
+        self.working_languages.data = list(event.working_languages or [])
+        self.capacity.data = event.capacity
+        self.registration_deadline.data = (
+            to_local(event.registration_deadline, event.timezone) if event.registration_deadline else None
+        )
+        self.visibility.data = event.visibility
+        self.organisers.data = [a.code for a in event.organisers]
+        self.partners.data = [a.code for a in event.partners]
+        self.paragraphs.data = [p.reference for p in event.paragraphs]
+        self.series.data = event.series.slug if event.series else ""
+
+_add_translated(EventForm, "title", StringField, validators=[Length(max=300)])
+_add_translated(EventForm, "description", TextAreaField, validators=[Length(max=20000)])
+
+class SeriesForm(TranslatedFieldsMixin, FlaskForm):
+    translated_fields = ("title", "description")
+
+    slug = StringField(_l("Address"), validators=[DataRequired(), Length(max=80), SLUG_RULE])
+    recurrence = SelectField(_l("Recurrence"), choices=[("", _l("Irregular"))] + list(RECURRENCE_LABELS.items()))
+    convened_by = SelectField(_l("Convened by"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.convened_by.choices = [("", _l("None"))] + [
+            (a.code, f"{localize(a.abbreviation)} — {localize(a.name)}") for a in actors()
+        ]
+
+    def to_data(self) -> SeriesData:
+        return SeriesData(
+            slug=self.slug.data.strip(),
+            title=self.translations("title"),
+            description=self.translations("description"),
+            recurrence=self.recurrence.data or "",
+            convened_by=self.convened_by.data or "",
+        )
+
+    def fill_from(self, series: Series) -> None:
+        self.slug.data = series.slug
+        self.fill_translations("title", series.title)
+        self.fill_translations("description", series.description)
+        self.recurrence.data = series.recurrence
+        self.convened_by.data = series.convened_by.code if series.convened_by else ""
+
+_add_translated(SeriesForm, "title", StringField, validators=[Length(max=300)])
+_add_translated(SeriesForm, "description", TextAreaField, validators=[Length(max=20000)])
+
+class StatusForm(FlaskForm):
+    status = HiddenField(validators=[DataRequired()])
+    note = StringField(_l("Note for the record (optional)"), validators=[Length(max=1000)])
