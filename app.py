@@ -64,15 +64,16 @@ def _register_commands(app: Flask) -> None:
         from plan import reference
 
         if if_empty and db.session.query(Event.id).first() is not None:
-            click.echo("The database already holds events; nothing loaded.")
-            return
-        counts = reference.load()
-        click.echo(f"Plan: {counts['documents']} documents, {counts['paragraphs']} paragraphs, {counts['actors']} bodies.")
-        accounts = demo_accounts.seed()
-        meetings = demo_events.seed()
-        click.echo(f"Meetings: {', '.join(meetings)}")
-        click.echo("Demo accounts (e-mail / password / role):")
-        for email, password, role in accounts:
+            click.echo("The database already holds events; no demo data loaded.")
+        else:
+            counts = reference.load()
+            click.echo(
+                f"Plan: {counts['documents']} documents, {counts['paragraphs']} paragraphs, {counts['actors']} bodies."
+            )
+            demo_accounts.seed()
+            click.echo(f"Meetings: {', '.join(demo_events.seed())}")
+        click.echo("Demo accounts (e-mail / password / role), where they exist:")
+        for email, password, role in demo_accounts.existing_demo_accounts():
             click.echo(f"  {email} / {password} / {role}")
 
 
@@ -91,5 +92,3 @@ def _register_error_pages(app: Flask) -> None:
             return render_template("error.html", code=code, message=message()), code
 
         app.register_error_handler(code, handler)
-
-

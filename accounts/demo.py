@@ -13,7 +13,12 @@ DEMO_USERS = (
 )
 
 
-def seed() -> list[tuple[str, str, str]]:
+def existing_demo_accounts() -> list[tuple[str, str, str]]:
+    existing = set(db.session.scalars(select(User.email)))
+    return [(email, password, role) for email, password, role, *_ in DEMO_USERS if email in existing]
+
+
+def seed() -> None:
     """Creates the demo users that are missing; existing accounts (and their passwords) are left alone."""
     existing = set(db.session.scalars(select(User.email)))
     for email, password, role, name, language, timezone in DEMO_USERS:
@@ -23,4 +28,3 @@ def seed() -> list[tuple[str, str, str]]:
         user.set_password(password)
         db.session.add(user)
     db.session.commit()
-    return [(email, password, role) for email, password, role, *_ in DEMO_USERS]

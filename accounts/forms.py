@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from core.forms import choices
 from core.i18n import LANGUAGE_NAMES, is_known_zone, zone_choices
 
 
@@ -13,12 +14,12 @@ class LoginForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=200)])
-    language = SelectField(_l("Preferred language"), choices=list(LANGUAGE_NAMES.items()))
+    language = SelectField(_l("Preferred language"), choices=choices(LANGUAGE_NAMES.items()))
     timezone = SelectField(_l("Time zone"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [("UTC", "UTC")] + [(name, name) for name in zone_choices()]
+        self.timezone.choices = choices((name, name) for name in ["UTC", *zone_choices()])
 
     def validate_timezone(self, field):
         if field.data != "UTC" and not is_known_zone(field.data):

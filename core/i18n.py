@@ -1,8 +1,8 @@
 """Languages of the interface and of content, and formatting in the reader's locale and the event's zone."""
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 from datetime import datetime
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
@@ -14,7 +14,7 @@ from babel.dates import (
     get_timezone_gmt,
     get_timezone_name,
 )
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
@@ -40,6 +40,8 @@ babel = Babel()
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "en"
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
@@ -133,6 +135,10 @@ def format_instant(value: datetime, zone_name: str, format: str = "medium") -> s
     return pattern.format(format_time(local, "short", locale=locale), format_date(local, "full", locale=locale))
 
 
+def format_day(value, format: str = "long") -> str:
+    return format_date(value, format, locale=format_locale())
+
+
 def format_span(start: datetime, end: datetime, zone_name: str, skeleton: str = "yMMMd") -> str:
     return format_interval(start, end, skeleton, tzinfo=ZoneInfo(zone_name), locale=format_locale())
 
@@ -162,4 +168,5 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["instant"] = format_instant
     app.jinja_env.filters["span"] = format_span
+    app.jinja_env.filters["local_date"] = format_day
     app.jinja_env.filters["zone_label"] = describe_zone

@@ -11,25 +11,32 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from core.forms import choices
 from core.i18n import LANGUAGES, language_name, localize
 from events.labels import KIND_LABELS, RECURRENCE_LABELS, VISIBILITY_LABELS
 from events.models import Event, Series
 from events.services import EventData, SeriesData, all_series, to_local
 from plan.services import actors, all_paragraphs
 
-SLUG_RULE = Regexp(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use only lower-case letters, digits and single hyphens.")
-)
+SLUG_RULE = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use only lower-case letters, digits and single hyphens."))
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
 
+
+def actor_choices() -> list[SelectChoice]:
+    return choices((a.code, f"{localize(a.abbreviation)} — {localize(a.name)}") for a in actors())
+
+
 def _language_label(code: str) -> LazyString:
     return LazyString(language_name, code)
+
 
 class TranslatedFieldsMixin:
     """One input per language for each content field; the template groups them and marks missing ones."""
@@ -46,6 +53,7 @@ class TranslatedFieldsMixin:
     def language_fields(self, name: str) -> list:
         return [getattr(self, f"{name}_{code}") for code in LANGUAGES]
 
+
 def _add_translated(form_class, name: str, field_class, **kwargs) -> None:
     for code in LANGUAGES:
         setattr(
@@ -53,6 +61,7 @@ def _add_translated(form_class, name: str, field_class, **kwargs) -> None:
             f"{name}_{code}",
             field_class(_language_label(code), render_kw={"lang": code}, **kwargs),
         )
+
 
 class EventForm(TranslatedFieldsMixin, FlaskForm):
     translated_fields = ("title", "description")
@@ -63,7 +72,7 @@ class EventForm(TranslatedFieldsMixin, FlaskForm):
         description=_l("Part of the page address, e.g. bishkek-2001."),
         validators=[DataRequired(), Length(max=80), SLUG_RULE],
     )
-    kind = SelectField(_l("Kind of event"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(_l("Kind of event"), choices=choices(KIND_LABELS.items()))
     starts_at = DateTimeLocalField(_l("Start"), format=LOCAL_FORMAT, validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("End"), format=LOCAL_FORMAT, validators=[DataRequired()])
     timezone = StringField(
@@ -82,24 +91,22 @@ class EventForm(TranslatedFieldsMixin, FlaskForm):
     registration_deadline = DateTimeLocalField(
         _l("Registration deadline"), format=LOCAL_FORMAT, validators=[Optional()]
     )
-    visibility = SelectField(_l("Visibility"), choices=list(VISIBILITY_LABELS.items()))
-    organisers = SelectMultipleField(_l("Organising bodies"))
-    partners = SelectMultipleField(_l("Partner organisations"))
-    paragraphs = SelectMultipleField(_l("Plan paragraphs followed up"))
-    series = SelectField(_l("Series"))
+    visibility = SelectField(_l("Visibility"), choices=choices(VISIBILITY_LABELS.items()))
+    # The service checks these against the database and names any unknown value in its message.
+    organisers = SelectMultipleField(_l("Organising bodies"), validate_choice=False)
+    partners = SelectMultipleField(_l("Partner organisations"), validate_choice=False)
+    paragraphs = SelectMultipleField(_l("Plan paragraphs followed up"), validate_choice=False)
+    series = SelectField(_l("Series"), validate_choice=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.working_languages.choices = [(code, language_name(code)) for code in LANGUAGES]
-        actor_choices = [
-            (a.code, f"{localize(a.abbreviation)} — {localize(a.name)}") for a in actors()
-        ]
-        self.organisers.choices = actor_choices
-        self.partners.choices = actor_choices
+        self.working_languages.choices = choices((code, language_name(code)) for code in LANGUAGES)
+        self.organisers.choices = self.partners.choices = actor_choices()
         self.paragraphs.choices = [
-            (p.reference, f"{p.document.code} {p.label} — {localize(p.heading)}") for p in all_paragraphs()
+            SelectChoice(p.reference, f"{p.label} — {localize(p.heading)}", optgroup=str(localize(p.document.title)))
+            for p in all_paragraphs()
         ]
-        self.series.choices = [("", _l("None"))] + [(s.slug, str(localize(s.title))) for s in all_series()]
+        self.series.choices = choices([("", _l("None"))] + [(s.slug, str(localize(s.title))) for s in all_series()])
 
     def to_data(self) -> EventData:
         return EventData(
@@ -143,21 +150,21 @@ class EventForm(TranslatedFieldsMixin, FlaskForm):
         self.paragraphs.data = [p.reference for p in event.paragraphs]
         self.series.data = event.series.slug if event.series else ""
 
+
 _add_translated(EventForm, "title", StringField, validators=[Length(max=300)])
 _add_translated(EventForm, "description", TextAreaField, validators=[Length(max=20000)])
+
 
 class SeriesForm(TranslatedFieldsMixin, FlaskForm):
     translated_fields = ("title", "description")
 
     slug = StringField(_l("Address"), validators=[DataRequired(), Length(max=80), SLUG_RULE])
-    recurrence = SelectField(_l("Recurrence"), choices=[("", _l("Irregular"))] + list(RECURRENCE_LABELS.items()))
+    recurrence = SelectField(_l("Recurrence"), choices=choices([("", _l("Irregular")), *RECURRENCE_LABELS.items()]))
     convened_by = SelectField(_l("Convened by"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.convened_by.choices = [("", _l("None"))] + [
-            (a.code, f"{localize(a.abbreviation)} — {localize(a.name)}") for a in actors()
-        ]
+        self.convened_by.choices = [SelectChoice("", _l("None")), *actor_choices()]
 
     def to_data(self) -> SeriesData:
         return SeriesData(
@@ -175,8 +182,10 @@ class SeriesForm(TranslatedFieldsMixin, FlaskForm):
         self.recurrence.data = series.recurrence
         self.convened_by.data = series.convened_by.code if series.convened_by else ""
 
+
 _add_translated(SeriesForm, "title", StringField, validators=[Length(max=300)])
 _add_translated(SeriesForm, "description", TextAreaField, validators=[Length(max=20000)])
+
 
 class StatusForm(FlaskForm):
     status = HiddenField(validators=[DataRequired()])

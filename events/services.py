@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from core import audit
 from core.db import db, utcnow
 from core.i18n import LANGUAGES, is_known_zone
+from events.labels import RECURRENCE_LABELS
 from events.models import (
     DRAFT,
     KINDS,
@@ -23,7 +24,6 @@ from events.models import (
     EventBody,
     Series,
 )
-from events.labels import RECURRENCE_LABELS
 from plan.models import Actor, Paragraph
 from plan.services import paragraphs_by_reference
 
@@ -134,7 +134,8 @@ def _validate(data: EventData, event_id: int | None) -> tuple[dict, dict]:
     paragraphs = paragraphs_by_reference(data.paragraphs)
     if unknown := [ref for ref in data.paragraphs if ref not in paragraphs]:
         errors["paragraphs"] = _l("Unknown plan paragraph: %(refs)s.", refs=", ".join(unknown))
-    resolved["paragraphs"] = [paragraphs[ref] for ref in data.paragraphs if ref in paragraphs]
+    # In the plan's order, as the relationship reads them back, so that the audit log sees no false change.
+    resolved["paragraphs"] = sorted(paragraphs.values(), key=lambda p: (p.document.position, p.position))
 
     codes = set(data.organisers) | set(data.partners)
     actors = {a.code: a for a in db.session.scalars(select(Actor).where(Actor.code.in_(codes)))}
@@ -258,8 +259,10 @@ def find_event(slug: str) -> Event | None:
 
 
 def find_series(slug: str) -> Series | None:
-    query = select(Series).where(Series.slug == slug).options(
-        selectinload(Series.events).options(*_eager()), selectinload(Series.convened_by)
+    query = (
+        select(Series)
+        .where(Series.slug == slug)
+        .options(selectinload(Series.events).options(*_eager()), selectinload(Series.convened_by))
     )
     return db.session.scalar(query)
 
@@ -286,11 +289,7 @@ def list_events(filters: EventFilters, include_drafts: bool = False, now: dateti
         query = query.where(Event.starts_at >= low, Event.starts_at < high)
     if filters.paragraph and ":" in filters.paragraph:
         document, number = filters.paragraph.split(":", 1)
-        query = query.where(
-            Event.paragraphs.any(
-                (Paragraph.number == number) & Paragraph.document.has(code=document)
-            )
-        )
+        query = query.where(Event.paragraphs.any((Paragraph.number == number) & Paragraph.document.has(code=document)))
     events = list(db.session.scalars(query))
     if filters.year:
         events = [e for e in events if to_local(e.starts_at, e.timezone).year == filters.year]

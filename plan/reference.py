@@ -33,7 +33,10 @@ def _load_actors(rows: list[dict]) -> dict[str, Actor]:
     for position, row in enumerate(rows):
         actor = existing.get(row["code"]) or Actor(code=row["code"])
         actor.kind, actor.abbreviation, actor.name, actor.position = (
-            row["kind"], row["abbreviation"], row["name"], position
+            row["kind"],
+            row["abbreviation"],
+            row["name"],
+            position,
         )
         db.session.add(actor)
         existing[actor.code] = actor
@@ -41,9 +44,7 @@ def _load_actors(rows: list[dict]) -> dict[str, Actor]:
 
 
 def _load_document(data: dict, position: int, actors: dict[str, Actor]) -> int:
-    document = db.session.scalar(select(Document).where(Document.code == data["code"])) or Document(
-        code=data["code"]
-    )
+    document = db.session.scalar(select(Document).where(Document.code == data["code"])) or Document(code=data["code"])
     document.symbol = data["symbol"]
     document.adopted_on = date.fromisoformat(data["adopted_on"])
     document.original_language = data["original_language"]

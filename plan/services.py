@@ -8,8 +8,10 @@ from plan.models import Actor, Document, Paragraph, Section
 
 
 def documents_with_paragraphs() -> list[Document]:
-    query = select(Document).order_by(Document.position).options(
-        selectinload(Document.sections).selectinload(Section.paragraphs).selectinload(Paragraph.actors)
+    query = (
+        select(Document)
+        .order_by(Document.position)
+        .options(selectinload(Document.sections).selectinload(Section.paragraphs).selectinload(Paragraph.actors))
     )
     return list(db.session.scalars(query))
 
@@ -45,7 +47,9 @@ def find_actor(code: str) -> Actor | None:
     query = (
         select(Actor)
         .where(Actor.code == code)
-        .options(selectinload(Actor.paragraphs).options(selectinload(Paragraph.document), selectinload(Paragraph.section)))
+        .options(
+            selectinload(Actor.paragraphs).options(selectinload(Paragraph.document), selectinload(Paragraph.section))
+        )
     )
     return db.session.scalar(query)
 

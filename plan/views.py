@@ -7,9 +7,7 @@ blueprint = Blueprint("plan", __name__, url_prefix="/plan")
 
 @blueprint.get("/")
 def index():
-    return render_template(
-        "plan/index.html", documents=services.documents_with_paragraphs(), actors=services.actors()
-    )
+    return render_template("plan/index.html", documents=services.documents_with_paragraphs(), actors=services.actors())
 
 
 @blueprint.get("/actors/<code>")

@@ -1,0 +1,47 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install translations extract-translations lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(INSTALLED)
+
+# Compiled catalogs are build output, made from the committed .po files on every run and test.
+translations: $(INSTALLED)
+	$(BIN)/pybabel compile --directory translations --domain messages --statistics 2>&1 | tail -n 6
+
+# Pull new strings from code and templates, then merge them into the six catalogs for translation.
+extract-translations: $(INSTALLED)
+	$(BIN)/pybabel extract --mapping babel.cfg --keywords _l --keywords lazy_gettext --add-comments TRANSLATORS: \
+		--project follow-up-meetings --no-location --sort-output --output-file translations/messages.pot .
+	$(BIN)/pybabel update --input-file translations/messages.pot --output-dir translations --no-fuzzy-matching --ignore-obsolete
+	# English is the source language: its catalog repeats each message (GNU gettext's msgen).
+	msgen --no-wrap --sort-output translations/en/LC_MESSAGES/messages.po -o translations/en/LC_MESSAGES/messages.po
+
+run: translations
+	$(BIN)/flask --app app db upgrade
+	$(BIN)/flask --app app seed-demo --if-empty
+	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+# pytest exits non-zero (5) when it collects no test, which fails this target.
+test: translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache
