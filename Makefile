@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations extract-translations lint clean
+.PHONY: run test install translations extract-translations lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ run: translations
 # pytest exits non-zero (5) when it collects no test, which fails this target.
 test: translations
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Figures go to docs/performance.md with the machine and the date.
+bench: translations
+	$(BIN)/python -m benchmarks.agenda
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -36,15 +36,21 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from accounts.views import blueprint as accounts
+    from agenda.views import blueprint as agenda
+    from agenda.views import event_section as agenda_section
+    from agenda.views import paragraph_block as session_block
     from core.views import blueprint as core
+    from events.sections import event_sections
     from events.views import blueprint as events
     from events.views import paragraph_block
-    from plan import followups
+    from plan.followups import paragraph_blocks
     from plan.views import blueprint as plan
 
-    for blueprint in (core, accounts, plan, events):
+    for blueprint in (core, accounts, plan, events, agenda):
         app.register_blueprint(blueprint)
-    followups.register(paragraph_block)
+    paragraph_blocks.register(paragraph_block)
+    paragraph_blocks.register(session_block)
+    event_sections.register(agenda_section)
 
 
 def _register_commands(app: Flask) -> None:
@@ -59,6 +65,7 @@ def _register_commands(app: Flask) -> None:
     def seed_demo(if_empty: bool) -> None:
         """Load the plan and the demo meetings and users (safe to run again)."""
         from accounts import demo as demo_accounts
+        from agenda import demo as demo_agenda
         from events import demo as demo_events
         from events.models import Event
         from plan import reference
@@ -72,6 +79,7 @@ def _register_commands(app: Flask) -> None:
             )
             demo_accounts.seed()
             click.echo(f"Meetings: {', '.join(demo_events.seed())}")
+            click.echo(f"Programmes: {', '.join(demo_agenda.seed()) or 'already there'}")
         click.echo("Demo accounts (e-mail / password / role), where they exist:")
         for email, password, role in demo_accounts.existing_demo_accounts():
             click.echo(f"  {email} / {password} / {role}")

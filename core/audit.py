@@ -26,10 +26,14 @@ class AuditEntry(db.Model):
     user = relationship("User", lazy="joined")
 
 
+def current_user_id() -> int | None:
+    """The signed-in user, or None from the command line and in background jobs."""
+    return current_user.id if current_user and current_user.is_authenticated else None
+
+
 def record(entity_type: str, entity_id: int, action: str, changes: dict | None = None) -> AuditEntry:
-    user_id = current_user.id if current_user and current_user.is_authenticated else None
     entry = AuditEntry(
-        entity_type=entity_type, entity_id=entity_id, action=action, changes=changes or {}, user_id=user_id
+        entity_type=entity_type, entity_id=entity_id, action=action, changes=changes or {}, user_id=current_user_id()
     )
     db.session.add(entry)
     return entry
@@ -52,4 +56,6 @@ ACTION_LABELS = {
     "created": _l("Created"),
     "updated": _l("Changed"),
     "status": _l("Status changed"),
+    "deleted": _l("Deleted"),
+    "published": _l("Published"),
 }

@@ -139,6 +139,11 @@ def format_day(value, format: str = "long") -> str:
     return format_date(value, format, locale=format_locale())
 
 
+def format_clock(value: datetime) -> str:
+    """Hours and minutes of an already-localised instant, as the reader's locale writes them."""
+    return format_time(value, "short", tzinfo=value.tzinfo, locale=format_locale())
+
+
 def format_span(start: datetime, end: datetime, zone_name: str, skeleton: str = "yMMMd") -> str:
     return format_interval(start, end, skeleton, tzinfo=ZoneInfo(zone_name), locale=format_locale())
 
@@ -169,4 +174,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["instant"] = format_instant
     app.jinja_env.filters["span"] = format_span
     app.jinja_env.filters["local_date"] = format_day
+    app.jinja_env.filters["clock"] = format_clock
     app.jinja_env.filters["zone_label"] = describe_zone

@@ -1,4 +1,3 @@
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -9,63 +8,22 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from core.forms import choices
+from core.forms import MultiCheckboxField, TranslatedFieldsMixin, add_translated_fields, choices
 from core.i18n import LANGUAGES, language_name, localize
 from events.labels import KIND_LABELS, RECURRENCE_LABELS, VISIBILITY_LABELS
 from events.models import Event, Series
 from events.services import EventData, SeriesData, all_series, to_local
-from plan.services import actors, all_paragraphs
+from plan.forms import actor_choices, paragraph_choices
 
 SLUG_RULE = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use only lower-case letters, digits and single hyphens."))
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
-def actor_choices() -> list[SelectChoice]:
-    return choices((a.code, f"{localize(a.abbreviation)} — {localize(a.name)}") for a in actors())
-
-
-def _language_label(code: str) -> LazyString:
-    return LazyString(language_name, code)
-
-
-class TranslatedFieldsMixin:
-    """One input per language for each content field; the template groups them and marks missing ones."""
-
-    translated_fields: tuple[str, ...] = ()
-
-    def translations(self, name: str) -> dict[str, str]:
-        return {code: (getattr(self, f"{name}_{code}").data or "") for code in LANGUAGES}
-
-    def fill_translations(self, name: str, values: dict | None) -> None:
-        for code in LANGUAGES:
-            getattr(self, f"{name}_{code}").data = (values or {}).get(code, "")
-
-    def language_fields(self, name: str) -> list:
-        return [getattr(self, f"{name}_{code}") for code in LANGUAGES]
-
-
-def _add_translated(form_class, name: str, field_class, **kwargs) -> None:
-    for code in LANGUAGES:
-        setattr(
-            form_class,
-            f"{name}_{code}",
-            field_class(_language_label(code), render_kw={"lang": code}, **kwargs),
-        )
-
-
 class EventForm(TranslatedFieldsMixin, FlaskForm):
-    translated_fields = ("title", "description")
-
     version = HiddenField()
     slug = StringField(
         _l("Address"),
@@ -102,10 +60,7 @@ class EventForm(TranslatedFieldsMixin, FlaskForm):
         super().__init__(*args, **kwargs)
         self.working_languages.choices = choices((code, language_name(code)) for code in LANGUAGES)
         self.organisers.choices = self.partners.choices = actor_choices()
-        self.paragraphs.choices = [
-            SelectChoice(p.reference, f"{p.label} — {localize(p.heading)}", optgroup=str(localize(p.document.title)))
-            for p in all_paragraphs()
-        ]
+        self.paragraphs.choices = paragraph_choices()
         self.series.choices = choices([("", _l("None"))] + [(s.slug, str(localize(s.title))) for s in all_series()])
 
     def to_data(self) -> EventData:
@@ -151,13 +106,11 @@ class EventForm(TranslatedFieldsMixin, FlaskForm):
         self.series.data = event.series.slug if event.series else ""
 
 
-_add_translated(EventForm, "title", StringField, validators=[Length(max=300)])
-_add_translated(EventForm, "description", TextAreaField, validators=[Length(max=20000)])
+add_translated_fields(EventForm, "title", StringField, validators=[Length(max=300)])
+add_translated_fields(EventForm, "description", TextAreaField, validators=[Length(max=20000)])
 
 
 class SeriesForm(TranslatedFieldsMixin, FlaskForm):
-    translated_fields = ("title", "description")
-
     slug = StringField(_l("Address"), validators=[DataRequired(), Length(max=80), SLUG_RULE])
     recurrence = SelectField(_l("Recurrence"), choices=choices([("", _l("Irregular")), *RECURRENCE_LABELS.items()]))
     convened_by = SelectField(_l("Convened by"))
@@ -183,8 +136,8 @@ class SeriesForm(TranslatedFieldsMixin, FlaskForm):
         self.convened_by.data = series.convened_by.code if series.convened_by else ""
 
 
-_add_translated(SeriesForm, "title", StringField, validators=[Length(max=300)])
-_add_translated(SeriesForm, "description", TextAreaField, validators=[Length(max=20000)])
+add_translated_fields(SeriesForm, "title", StringField, validators=[Length(max=300)])
+add_translated_fields(SeriesForm, "description", TextAreaField, validators=[Length(max=20000)])
 
 
 class StatusForm(FlaskForm):

@@ -8,6 +8,7 @@ from events import services
 from events.forms import EventForm, SeriesForm, StatusForm
 from events.labels import FIELD_LABELS, KIND_LABELS, RECURRENCE_LABELS, STATUS_ACTIONS, STATUS_LABELS, VISIBILITY_LABELS
 from events.models import DRAFT, KINDS, TRANSITIONS
+from events.sections import event_sections
 from plan.services import all_paragraphs
 
 blueprint = Blueprint("events", __name__, url_prefix="/events")
@@ -91,6 +92,7 @@ def show(slug: str):
         zones=zone_choices(),
         transitions=[(status, STATUS_ACTIONS[status]) for status in TRANSITIONS[event.status]],
         status_form=StatusForm(),
+        sections=event_sections.blocks_for(event),
     )
 
 

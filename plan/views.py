@@ -1,6 +1,7 @@
 from flask import Blueprint, abort, render_template
 
-from plan import followups, services
+from plan import services
+from plan.followups import paragraph_blocks
 
 blueprint = Blueprint("plan", __name__, url_prefix="/plan")
 
@@ -25,5 +26,5 @@ def paragraph(document: str, number: str):
         paragraph=found,
         previous=previous,
         following=following,
-        followup_blocks=followups.blocks_for(found),
+        followup_blocks=paragraph_blocks.blocks_for(found),
     )

@@ -142,9 +142,11 @@ def count_queries(app):
 @pytest.fixture
 def demo(app):
     from accounts import demo as demo_accounts
+    from agenda import demo as demo_agenda
     from events import demo as demo_events
 
     with app.app_context():
         demo_accounts.seed()
         demo_events.seed()
+        demo_agenda.seed()
         db.session.remove()

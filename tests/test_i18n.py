@@ -140,7 +140,18 @@ def test_catalog_passes_msgfmt_check(language):
 
 # Words spelt the same in both languages; anything else equal to the English is English left behind.
 SAME_IN_TRANSLATION = {
-    "fr": {"Dates", "Description", "Document", "Note", "Participant", "Participation", "Rapporteur", "Section"},
+    "fr": {
+        "Actions",
+        "Dates",
+        "Description",
+        "Document",
+        "Note",
+        "Participant",
+        "Participation",
+        "Programme",
+        "Rapporteur",
+        "Section",
+    },
     "de": {"Administrator", "Name", "Seminar", "Status", "System", "Text"},
     "it": {"Password", "in %(language)s"},
     "ru": set(),
