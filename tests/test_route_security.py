@@ -1,0 +1,113 @@
+"""Security checks generated from the app's URL map, so that a new route cannot escape them.
+
+Every route must be classified: public, for any signed-in user, or restricted to roles (role_required).
+"""
+
+import pytest
+from sqlalchemy import select
+
+from agenda.models import Room, Session
+from core.db import db
+
+PUBLIC = {
+    "core.home",
+    "core.healthz",
+    "static",
+    "accounts.login",
+    "plan.index",
+    "plan.paragraph",
+    "plan.actor",
+    "events.index",
+    "events.show",
+    "agenda.show",
+    "agenda.calendar",
+    "agenda.session_calendar",
+    "agenda.personal_calendar",
+}
+SIGNED_IN = {"accounts.logout", "accounts.profile", "agenda.pick", "agenda.my_agenda", "agenda.revoke"}
+
+
+def _values(app):
+    with app.app_context():
+        session = db.session.scalar(select(Session).where(Session.kind == "opening").order_by(Session.id))
+        room = db.session.scalar(select(Room).where(Room.event_id == session.event_id))
+        return {
+            "slug": "bishkek-2001",
+            "session_id": session.id,
+            "room_id": room.id,
+            "uid": session.uid,
+            "action": "delete",
+            "token": "x" * 43,
+            "document": "bucharest-2001",
+            "number": "20",
+            "code": "odihr",
+            "filename": "app.css",
+        }
+
+
+def _routes(app, values):
+    for rule in app.url_map.iter_rules():
+        url = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
+        yield rule.endpoint, url, rule.methods - {"HEAD", "OPTIONS"}
+
+
+def test_every_route_is_classified(app):
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        restricted = getattr(view, "required_roles", None)
+        assert (rule.endpoint in PUBLIC) + (rule.endpoint in SIGNED_IN) + bool(restricted) == 1, rule.endpoint
+
+
+def test_every_state_changing_route_refuses_a_request_without_csrf_token(organiser, demo, app):
+    values = _values(app)
+    checked = 0
+    for endpoint, url, methods in _routes(app, values):
+        if "POST" not in methods:
+            continue
+        response = organiser.post(url, {"name": "x", "status": "archived"}, csrf=False)
+        assert response.status_code == 400, (endpoint, response.status_code)
+        checked += 1
+    assert checked >= 12
+    with app.app_context():
+        assert db.session.scalar(select(Session.id).where(Session.id == values["session_id"])) is not None
+
+
+@pytest.mark.parametrize("who", ["anonymous", "participant", "rapporteur"])
+def test_organiser_routes_refuse_anonymous_users_participants_and_rapporteurs(browser, make_user, demo, app, who):
+    values = _values(app)
+    if who != "anonymous":
+        make_user(who, email=f"{who}-audit@example.org")
+        browser.login(f"{who}-audit@example.org", "correct horse battery")
+    browser.get("/")
+    checked = 0
+    for endpoint, url, methods in _routes(app, values):
+        roles = getattr(app.view_functions[endpoint], "required_roles", None)
+        if not roles:
+            continue
+        for method in methods:
+            response = browser.get(url) if method == "GET" else browser.post(url, {"name": "x"})
+            if who == "anonymous":
+                assert response.status_code == 302 and "/login" in response.location, (endpoint, method)
+            else:
+                assert response.status_code == 403, (endpoint, method, response.status_code)
+            checked += 1
+    assert checked >= 15
+    with app.app_context():
+        assert db.session.scalar(select(Session.id).where(Session.id == values["session_id"])) is not None
+
+
+def test_signed_in_routes_send_anonymous_users_to_sign_in(browser, demo, app):
+    values = _values(app)
+    for endpoint, url, methods in _routes(app, values):
+        if endpoint not in SIGNED_IN:
+            continue
+        for method in methods:
+            response = browser.get(url) if method == "GET" else browser.post(url)
+            assert response.status_code == 302 and "/login" in response.location, (endpoint, method)
+
+
+def test_public_pages_answer_without_sign_in(browser, demo, app):
+    values = _values(app)
+    for endpoint, url, methods in _routes(app, values):
+        if endpoint in PUBLIC and "GET" in methods and endpoint != "agenda.personal_calendar":
+            assert browser.get(url).status_code == 200, endpoint
