@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations extract-translations lint bench clean
+.PHONY: run test install translations extract-translations lint bench browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,13 +35,25 @@ run: translations
 	$(BIN)/flask --app app seed-demo --if-empty
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
+# The browser tests drive Debian's chromium (Playwright cannot download its own here) and inject axe-core.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && apt-get install -y -qq chromium
+
+node_modules/axe-core/axe.min.js: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+browser-deps: $(CHROMIUM) node_modules/axe-core/axe.min.js
+
 # pytest exits non-zero (5) when it collects no test, which fails this target.
-test: translations
+test: translations browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Figures go to docs/performance.md with the machine and the date.
 bench: translations
 	$(BIN)/python -m benchmarks.agenda
+	$(BIN)/python -m benchmarks.outcomes
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

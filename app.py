@@ -16,6 +16,7 @@ csrf = CSRFProtect()
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.config.update(from_environment(Path(app.instance_path)))
     if config:
         app.config.update(config)
@@ -43,14 +44,19 @@ def _register_blueprints(app: Flask) -> None:
     from events.sections import event_sections
     from events.views import blueprint as events
     from events.views import paragraph_block
+    from outcomes.views import blueprint as outcomes
+    from outcomes.views import event_section as outcomes_section
+    from outcomes.views import paragraph_block as outcome_block
     from plan.followups import paragraph_blocks
     from plan.views import blueprint as plan
 
-    for blueprint in (core, accounts, plan, events, agenda):
+    for blueprint in (core, accounts, plan, events, agenda, outcomes):
         app.register_blueprint(blueprint)
     paragraph_blocks.register(paragraph_block)
     paragraph_blocks.register(session_block)
+    paragraph_blocks.register(outcome_block)
     event_sections.register(agenda_section)
+    event_sections.register(outcomes_section)
 
 
 def _register_commands(app: Flask) -> None:
@@ -68,6 +74,7 @@ def _register_commands(app: Flask) -> None:
         from agenda import demo as demo_agenda
         from events import demo as demo_events
         from events.models import Event
+        from outcomes import demo as demo_outcomes
         from plan import reference
 
         if if_empty and db.session.query(Event.id).first() is not None:
@@ -80,6 +87,7 @@ def _register_commands(app: Flask) -> None:
             demo_accounts.seed()
             click.echo(f"Meetings: {', '.join(demo_events.seed())}")
             click.echo(f"Programmes: {', '.join(demo_agenda.seed()) or 'already there'}")
+            click.echo(f"Outcomes: {demo_outcomes.seed()} recorded")
         click.echo("Demo accounts (e-mail / password / role), where they exist:")
         for email, password, role in demo_accounts.existing_demo_accounts():
             click.echo(f"  {email} / {password} / {role}")

@@ -14,6 +14,7 @@ from babel.dates import (
     get_timezone_gmt,
     get_timezone_name,
 )
+from babel.numbers import format_decimal
 from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
@@ -144,6 +145,10 @@ def format_clock(value: datetime) -> str:
     return format_time(value, "short", tzinfo=value.tzinfo, locale=format_locale())
 
 
+def format_number(value: int | float) -> str:
+    return format_decimal(value, locale=format_locale())
+
+
 def format_span(start: datetime, end: datetime, zone_name: str, skeleton: str = "yMMMd") -> str:
     return format_interval(start, end, skeleton, tzinfo=ZoneInfo(zone_name), locale=format_locale())
 
@@ -175,4 +180,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["span"] = format_span
     app.jinja_env.filters["local_date"] = format_day
     app.jinja_env.filters["clock"] = format_clock
+    app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.filters["zone_label"] = describe_zone

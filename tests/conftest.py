@@ -81,7 +81,7 @@ class Browser:
 
     def get(self, url, **kwargs):
         response = self.client.get(url, **kwargs)
-        if match := CSRF_FIELD.search(response.get_data(as_text=True)):
+        if response.mimetype == "text/html" and (match := CSRF_FIELD.search(response.get_data(as_text=True))):
             self.token = match.group(1)
         return response
 
@@ -96,6 +96,14 @@ class Browser:
     def login(self, email, password):
         self.get("/login")
         return self.post("/login", {"email": email, "password": password})
+
+
+def signed_in(app, email, password):
+    """Signed in, and reading in English whatever the language of their profile."""
+    browser = Browser(app.test_client())
+    assert browser.login(email, password).status_code == 302
+    browser.get("/?lang=en")
+    return browser
 
 
 @pytest.fixture
@@ -144,9 +152,11 @@ def demo(app):
     from accounts import demo as demo_accounts
     from agenda import demo as demo_agenda
     from events import demo as demo_events
+    from outcomes import demo as demo_outcomes
 
     with app.app_context():
         demo_accounts.seed()
         demo_events.seed()
         demo_agenda.seed()
+        demo_outcomes.seed()
         db.session.remove()

@@ -142,10 +142,15 @@ def test_catalog_passes_msgfmt_check(language):
 SAME_IN_TRANSLATION = {
     "fr": {
         "Actions",
+        "Code",
+        "Codes",
+        "Conclusion",
+        "Date",
         "Dates",
         "Description",
         "Document",
         "Note",
+        "Pages",
         "Participant",
         "Participation",
         "Programme",

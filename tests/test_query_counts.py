@@ -60,3 +60,16 @@ def test_paragraph_page_queries_do_not_grow_with_events(app):
 
 def test_plan_index_is_a_fixed_number_of_queries(app):
     assert _queries(app, "/plan/") <= 6
+
+
+def test_coverage_and_paragraph_page_with_5000_outcomes_use_a_fixed_number_of_queries(app, demo):
+    from tests.outcome_helpers import bulk_outcomes
+
+    bulk_outcomes(app, 50)
+    few = {url: _queries(app, url) for url in ("/plan/coverage", "/plan/bucharest-2001/20", "/outcomes/")}
+    bulk_outcomes(app, 4950)
+    many = {url: _queries(app, url) for url in few}
+    assert many == few
+    assert few["/plan/coverage"] <= 12
+    page = app.test_client().get("/plan/bucharest-2001/20?lang=en").get_data(as_text=True)
+    assert "5,000 outcomes" in page or "5000 outcomes" in page

@@ -1,0 +1,595 @@
+"""Recording outcomes, reviewing them, following their implementation, and reading them by paragraph and body."""
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from accounts.models import User
+from agenda.models import Session
+from core.db import db, utcnow
+from core.i18n import LANGUAGES
+from core.security import ADMIN, ORGANISER, RAPPORTEUR
+from events.models import DRAFT as EVENT_DRAFT
+from events.models import Event, event_paragraphs
+from outcomes.models import (
+    ACTION_ITEM,
+    APPROVED,
+    CLOSED_STATUSES,
+    DRAFT,
+    IMPLEMENTATION_STATUSES,
+    KINDS,
+    RETURNED,
+    SUBMITTED,
+    Outcome,
+    OutcomeRevision,
+    StatusUpdate,
+    outcome_actors,
+    outcome_paragraphs,
+)
+from plan.models import Actor, Document, Paragraph, Section, paragraph_actors
+from plan.services import paragraphs_by_reference
+
+STALE_MESSAGE = _l(
+    "Someone else saved this outcome while you were editing it. Your text is kept below but not saved: "
+    "compare it with the current version, then save again."
+)
+
+
+class OutcomeError(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass
+class OutcomeData:
+    event_slug: str
+    kind: str
+    text: dict[str, str]
+    paragraphs: list[str]
+    actors: list[str] = field(default_factory=list)
+    session_uid: str = ""
+    deadline: date | None = None
+    implementation_status: str = "proposed"
+
+
+# Who may do what ------------------------------------------------------------------------------------------------
+
+
+def records_outcomes(user: User) -> bool:
+    return user.is_authenticated and user.role in (RAPPORTEUR, ORGANISER, ADMIN)
+
+
+def reviews_outcomes(user: User) -> bool:
+    return user.is_authenticated and user.role in (ORGANISER, ADMIN)
+
+
+def can_see(user: User, outcome: Outcome) -> bool:
+    """Approved outcomes are public; a draft is seen by its rapporteur and by organisers only."""
+    if outcome.review_state == APPROVED:
+        return True
+    return user.is_authenticated and (reviews_outcomes(user) or outcome.rapporteur_id == user.id)
+
+
+def can_edit(user: User, outcome: Outcome) -> bool:
+    if reviews_outcomes(user):
+        return True
+    return (
+        user.is_authenticated
+        and user.role == RAPPORTEUR
+        and outcome.rapporteur_id == user.id
+        and outcome.review_state in (DRAFT, RETURNED)
+    )
+
+
+def can_follow(user: User, outcome: Outcome) -> bool:
+    """Status updates and the full history: organisers, and the rapporteur who recorded the outcome."""
+    return user.is_authenticated and (reviews_outcomes(user) or outcome.rapporteur_id == user.id)
+
+
+# Recording ------------------------------------------------------------------------------------------------------
+
+
+def _validate(data: OutcomeData) -> tuple[dict, dict]:
+    errors: dict[str, str] = {}
+    resolved: dict = {}
+    resolved["event"] = None
+    if data.event_slug:
+        resolved["event"] = db.session.scalar(select(Event).where(Event.slug == data.event_slug))
+        if resolved["event"] is None:
+            errors["event_slug"] = _l("Unknown meeting.")
+    resolved["session"] = None
+    if data.session_uid and resolved["event"] is None:
+        errors["session_uid"] = _l("A session belongs to a meeting: choose the meeting too.")
+    elif data.session_uid:
+        resolved["session"] = db.session.scalar(
+            select(Session).where(Session.uid == data.session_uid, Session.event_id == resolved["event"].id)
+        )
+        if resolved["session"] is None:
+            errors["session_uid"] = _l("This session is not part of the meeting.")
+    if data.kind not in KINDS:
+        errors["kind"] = _l("Unknown kind of outcome.")
+    if data.implementation_status not in IMPLEMENTATION_STATUSES:
+        errors["implementation_status"] = _l("Unknown implementation status.")
+    if not any((text or "").strip() for text in data.text.values()):
+        errors["text"] = _l("Write the text in at least one language.")
+    if unknown := [code for code in data.text if code not in LANGUAGES]:
+        errors["text"] = _l("Unknown language: %(codes)s.", codes=", ".join(unknown))
+    if not data.paragraphs:
+        errors["paragraphs"] = _l("Tie the outcome to at least one paragraph of the plan.")
+    paragraphs = paragraphs_by_reference(data.paragraphs)
+    if unknown := [ref for ref in data.paragraphs if ref not in paragraphs]:
+        errors["paragraphs"] = _l("Unknown plan paragraph: %(refs)s.", refs=", ".join(unknown))
+    resolved["paragraphs"] = sorted(paragraphs.values(), key=lambda p: (p.document.position, p.position))
+    actors = {a.code: a for a in db.session.scalars(select(Actor).where(Actor.code.in_(data.actors)))}
+    if unknown := [code for code in data.actors if code not in actors]:
+        errors["actors"] = _l("Unknown body: %(codes)s.", codes=", ".join(unknown))
+    resolved["actors"] = [actors[code] for code in dict.fromkeys(data.actors) if code in actors]
+    if data.kind == ACTION_ITEM and not data.actors:
+        errors["actors"] = _l("An action item needs the body responsible for it.")
+    return errors, resolved
+
+
+def state(outcome: Outcome) -> dict:
+    """The outcome as its history records it."""
+    return {
+        "event": outcome.event.slug if outcome.event else None,
+        "session": outcome.session.uid if outcome.session else None,
+        "kind": outcome.kind,
+        "text": dict(outcome.text or {}),
+        "paragraphs": [p.reference for p in outcome.paragraphs],
+        "actors": [a.code for a in outcome.actors],
+        "deadline": outcome.deadline.isoformat() if outcome.deadline else None,
+        "implementation_status": outcome.implementation_status,
+        "review_state": outcome.review_state,
+        "review_comment": outcome.review_comment,
+    }
+
+
+def _revise(outcome: Outcome, action: str, user: User | None) -> None:
+    db.session.flush()
+    number = (
+        db.session.scalar(select(func.max(OutcomeRevision.number)).where(OutcomeRevision.outcome_id == outcome.id)) or 0
+    ) + 1
+    db.session.add(
+        OutcomeRevision(
+            outcome_id=outcome.id, number=number, action=action, user_id=user.id if user else None, state=state(outcome)
+        )
+    )
+
+
+def _apply(outcome: Outcome, data: OutcomeData, resolved: dict) -> None:
+    outcome.event = resolved["event"]
+    outcome.session = resolved["session"]
+    outcome.kind = data.kind
+    outcome.text = {code: text.strip() for code, text in data.text.items() if text and text.strip()}
+    outcome.paragraphs = resolved["paragraphs"]
+    outcome.deadline = data.deadline
+    outcome.implementation_status = data.implementation_status
+    db.session.flush()
+    _set_actors(outcome, resolved["actors"])
+
+
+def _set_actors(outcome: Outcome, actors: list[Actor]) -> None:
+    # Through the table, to keep the order in which the responsible bodies were named.
+    db.session.execute(outcome_actors.delete().where(outcome_actors.c.outcome_id == outcome.id))
+    if actors:
+        db.session.execute(
+            outcome_actors.insert(),
+            [{"outcome_id": outcome.id, "actor_id": a.id, "position": i} for i, a in enumerate(actors)],
+        )
+    db.session.expire(outcome, ["actors"])
+
+
+def check(data: OutcomeData) -> dict:
+    errors, resolved = _validate(data)
+    if errors:
+        raise OutcomeError(errors)
+    return resolved
+
+
+def create_outcome(data: OutcomeData, user: User, commit: bool = True) -> Outcome:
+    resolved = check(data)
+    outcome = Outcome(review_state=DRAFT, rapporteur_id=user.id if user else None)
+    db.session.add(outcome)
+    _apply(outcome, data, resolved)
+    _revise(outcome, "created", user)
+    if commit:
+        db.session.commit()
+    return outcome
+
+
+def update_outcome(outcome: Outcome, data: OutcomeData, expected_version: int, user: User) -> Outcome:
+    if expected_version != outcome.version:
+        raise OutcomeError({"version": STALE_MESSAGE})
+    resolved = check(data)
+    before = state(outcome)
+    _apply(outcome, data, resolved)
+    if state(outcome) != before:
+        # Editing an approved outcome sends it back for review: the public only sees what an organiser approved.
+        if outcome.review_state == APPROVED and not reviews_outcomes(user):
+            outcome.review_state = SUBMITTED
+        _revise(outcome, "updated", user)
+    try:
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise OutcomeError({"version": STALE_MESSAGE}) from error
+    return outcome
+
+
+def _transition(outcome: Outcome, allowed_from: tuple[str, ...], to: str, action: str, user: User) -> None:
+    if outcome.review_state not in allowed_from:
+        raise OutcomeError({"review": _l("This step of the review is not possible now.")})
+    outcome.review_state = to
+    _revise(outcome, action, user)
+    db.session.commit()
+
+
+def submit(outcome: Outcome, user: User) -> None:
+    if not can_edit(user, outcome):
+        raise OutcomeError({"review": _l("Only the rapporteur of this outcome or an organiser may submit it.")})
+    _transition(outcome, (DRAFT, RETURNED), SUBMITTED, "submitted", user)
+
+
+def approve(outcome: Outcome, user: User) -> None:
+    if not reviews_outcomes(user):
+        raise OutcomeError({"review": _l("Only an organiser may approve an outcome.")})
+    outcome.approved_at, outcome.approved_by_id = utcnow(), user.id
+    outcome.review_comment = ""
+    _transition(outcome, (SUBMITTED,), APPROVED, "approved", user)
+
+
+def return_to_rapporteur(outcome: Outcome, user: User, comment: str) -> None:
+    if not reviews_outcomes(user):
+        raise OutcomeError({"review": _l("Only an organiser may return an outcome.")})
+    if not comment.strip():
+        raise OutcomeError({"comment": _l("Say why the outcome is returned.")})
+    outcome.review_comment = comment.strip()
+    _transition(outcome, (SUBMITTED,), RETURNED, "returned", user)
+
+
+def add_status_update(outcome: Outcome, user: User, on: date, status: str, note: str = "") -> StatusUpdate:
+    if status not in IMPLEMENTATION_STATUSES:
+        raise OutcomeError({"status": _l("Unknown implementation status.")})
+    if on > date.today():
+        raise OutcomeError({"on": _l("A status update cannot be dated in the future.")})
+    update = StatusUpdate(outcome=outcome, on=on, status=status, note=note.strip(), user_id=user.id)
+    db.session.add(update)
+    latest = max([*outcome.status_updates, update], key=lambda u: (u.on, u.recorded_at or utcnow()))
+    outcome.implementation_status = latest.status
+    _revise(outcome, "status", user)
+    db.session.commit()
+    return update
+
+
+# History --------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    name: str
+    before: object
+    after: object
+    # For texts: [(operation, words)] with operation one of equal, delete, insert.
+    words: list[tuple[str, str]] | None = None
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    old, new = before.split(), after.split()
+    pieces: list[tuple[str, str]] = []
+    for operation, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if operation == "equal":
+            pieces.append(("equal", " ".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            pieces.append(("delete", " ".join(old[i1:i2])))
+        if j2 > j1:
+            pieces.append(("insert", " ".join(new[j1:j2])))
+    return pieces
+
+
+def changes_between(before: dict, after: dict) -> list[FieldChange]:
+    found = []
+    for name in after:
+        if before.get(name) == after.get(name):
+            continue
+        if name == "text":
+            for code in LANGUAGES:
+                old, new = (before.get("text") or {}).get(code, ""), after["text"].get(code, "")
+                if old != new:
+                    found.append(FieldChange(f"text:{code}", old, new, word_diff(old, new)))
+        else:
+            found.append(FieldChange(name, before.get(name), after.get(name)))
+    return found
+
+
+def history(outcome: Outcome) -> list[tuple[OutcomeRevision, list[FieldChange]]]:
+    revisions = list(
+        db.session.scalars(
+            select(OutcomeRevision)
+            .where(OutcomeRevision.outcome_id == outcome.id)
+            .order_by(OutcomeRevision.number)
+            .options(selectinload(OutcomeRevision.user))
+        )
+    )
+    result, previous = [], {}
+    for revision in revisions:
+        result.append((revision, changes_between(previous, revision.state)))
+        previous = revision.state
+    return list(reversed(result))
+
+
+# Reading --------------------------------------------------------------------------------------------------------
+
+
+def _eager():
+    return (
+        selectinload(Outcome.event),
+        selectinload(Outcome.session),
+        selectinload(Outcome.rapporteur),
+        selectinload(Outcome.paragraphs).selectinload(Paragraph.document),
+        selectinload(Outcome.actors),
+    )
+
+
+def find_outcome(outcome_id: int) -> Outcome | None:
+    return db.session.scalar(
+        select(Outcome)
+        .where(Outcome.id == outcome_id)
+        .options(*_eager(), selectinload(Outcome.status_updates).selectinload(StatusUpdate.user))
+    )
+
+
+@dataclass
+class OutcomeFilters:
+    paragraph: str = ""
+    actor: str = ""
+    event: str = ""
+    kind: str = ""
+    status: str = ""
+    review: str = ""
+
+
+def _visible(query, user: User):
+    if reviews_outcomes(user):
+        return query
+    if user.is_authenticated:
+        return query.where((Outcome.review_state == APPROVED) | (Outcome.rapporteur_id == user.id))
+    return query.where(Outcome.review_state == APPROVED)
+
+
+def _filtered(query, filters: OutcomeFilters):
+    if filters.paragraph and ":" in filters.paragraph:
+        document, number = filters.paragraph.split(":", 1)
+        query = query.where(
+            Outcome.paragraphs.any((Paragraph.number == number) & Paragraph.document.has(Document.code == document))
+        )
+    if filters.actor:
+        query = query.where(Outcome.actors.any(Actor.code == filters.actor))
+    if filters.event:
+        query = query.where(Outcome.event.has(Event.slug == filters.event))
+    if filters.kind:
+        query = query.where(Outcome.kind == filters.kind)
+    if filters.status:
+        query = query.where(Outcome.implementation_status == filters.status)
+    if filters.review:
+        query = query.where(Outcome.review_state == filters.review)
+    return query
+
+
+def list_outcomes(user: User, filters: OutcomeFilters, page: int = 1, per_page: int = 50):
+    """(outcomes of the page, total): what this user may see, newest meeting first."""
+    base = _filtered(_visible(select(Outcome), user), filters)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    query = (
+        base.outerjoin(Outcome.event)
+        .order_by(func.coalesce(Event.starts_at, Outcome.created_at).desc(), Outcome.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .options(*_eager())
+    )
+    return list(db.session.scalars(query)), total
+
+
+@dataclass
+class ParagraphFollowUp:
+    counts: dict[str, int]
+    open_actions: int
+    latest: list[Outcome]
+    total: int
+
+
+def paragraph_follow_up(paragraph: Paragraph, user: User, latest: int = 20) -> ParagraphFollowUp:
+    """Counts by kind and the latest outcomes for a paragraph: a fixed number of queries, however many there are."""
+    visible = _visible(select(Outcome), user).where(Outcome.paragraphs.any(Paragraph.id == paragraph.id))
+    counted = visible.subquery()
+    rows = db.session.execute(
+        select(counted.c.kind, counted.c.implementation_status, func.count()).group_by(
+            counted.c.kind, counted.c.implementation_status
+        )
+    )
+    counts: dict[str, int] = {}
+    open_actions = 0
+    for kind, status, count in rows:
+        counts[kind] = counts.get(kind, 0) + count
+        if kind == ACTION_ITEM and status not in CLOSED_STATUSES:
+            open_actions += count
+    recent = list(
+        db.session.scalars(
+            visible.outerjoin(Outcome.event)
+            .order_by(func.coalesce(Event.starts_at, Outcome.created_at).desc(), Outcome.id.desc())
+            .limit(latest)
+            .options(*_eager())
+        )
+    )
+    return ParagraphFollowUp(counts, open_actions, recent, sum(counts.values()))
+
+
+@dataclass
+class CoverageRow:
+    paragraph: Paragraph
+    meetings: int
+    outcomes: int
+    open_actions: int
+
+    @property
+    def followed_up(self) -> bool:
+        return bool(self.meetings or self.outcomes)
+
+
+def coverage(actor: str = "", section: str = "") -> list[CoverageRow]:
+    """Every paragraph with its number of meetings, approved outcomes and open action items: four queries."""
+    paragraphs_query = (
+        select(Paragraph)
+        .join(Paragraph.document)
+        .order_by(Document.position, Paragraph.position)
+        .options(selectinload(Paragraph.document), selectinload(Paragraph.section), selectinload(Paragraph.actors))
+    )
+    if actor:
+        paragraphs_query = paragraphs_query.where(
+            Paragraph.id.in_(
+                select(paragraph_actors.c.paragraph_id)
+                .join(Actor, Actor.id == paragraph_actors.c.actor_id)
+                .where(Actor.code == actor)
+            )
+        )
+    if section and ":" in section:
+        document, number = section.split(":", 1)
+        paragraphs_query = paragraphs_query.where(
+            Paragraph.section.has((Section.number == number) & Section.document.has(Document.code == document))
+        )
+    paragraphs = list(db.session.scalars(paragraphs_query))
+    meetings = dict(
+        db.session.execute(
+            select(event_paragraphs.c.paragraph_id, func.count(func.distinct(event_paragraphs.c.event_id)))
+            .join(Event, Event.id == event_paragraphs.c.event_id)
+            .where(Event.status != EVENT_DRAFT)
+            .group_by(event_paragraphs.c.paragraph_id)
+        ).all()
+    )
+    approved = (
+        select(outcome_paragraphs.c.paragraph_id, func.count())
+        .join(Outcome, Outcome.id == outcome_paragraphs.c.outcome_id)
+        .where(Outcome.review_state == APPROVED)
+        .group_by(outcome_paragraphs.c.paragraph_id)
+    )
+    outcomes = dict(db.session.execute(approved).all())
+    open_actions = dict(
+        db.session.execute(
+            approved.where(Outcome.kind == ACTION_ITEM, Outcome.implementation_status.not_in(CLOSED_STATUSES))
+        ).all()
+    )
+    return [CoverageRow(p, meetings.get(p.id, 0), outcomes.get(p.id, 0), open_actions.get(p.id, 0)) for p in paragraphs]
+
+
+def sections() -> list[Section]:
+    return list(
+        db.session.scalars(
+            select(Section)
+            .join(Section.document)
+            .order_by(Document.position, Section.position)
+            .options(selectinload(Section.document))
+        )
+    )
+
+
+def roadmap(actor: Actor) -> list[Outcome]:
+    """The approved action items a body owns, by deadline (those without one last)."""
+    query = (
+        select(Outcome)
+        .where(Outcome.review_state == APPROVED, Outcome.kind == ACTION_ITEM, Outcome.actors.any(Actor.id == actor.id))
+        .order_by(Outcome.deadline.is_(None), Outcome.deadline, Outcome.id)
+        .options(*_eager(), selectinload(Outcome.status_updates))
+    )
+    return list(db.session.scalars(query))
+
+
+def bodies_with_action_items() -> list[tuple[Actor, int, int]]:
+    """(body, action items, open ones) for every body that owns at least one approved action item."""
+    rows = db.session.execute(
+        select(
+            outcome_actors.c.actor_id,
+            func.count(),
+            func.sum(case((Outcome.implementation_status.not_in(CLOSED_STATUSES), 1), else_=0)),
+        )
+        .join(Outcome, Outcome.id == outcome_actors.c.outcome_id)
+        .where(Outcome.review_state == APPROVED, Outcome.kind == ACTION_ITEM)
+        .group_by(outcome_actors.c.actor_id)
+    ).all()
+    actors = {a.id: a for a in db.session.scalars(select(Actor).where(Actor.id.in_([r[0] for r in rows])))}
+    return sorted(((actors[a], total, int(open_ or 0)) for a, total, open_ in rows), key=lambda r: r[0].position)
+
+
+@dataclass
+class Report:
+    start: date
+    end: date
+    meetings: list[Event]
+    outcomes: list[Outcome]
+    by_paragraph: list[tuple[Paragraph, list[Outcome]]]
+    by_body: list[tuple[Actor, list[Outcome]]]
+
+
+def secretary_general_report(start: date, end: date) -> Report:
+    """What the Secretary General reports (plan §30): the meetings held in the period and their approved outcomes,
+    by paragraph of the plan and, for action items, by body responsible."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    utc = ZoneInfo("UTC")
+    low = datetime.combine(start, time.min, utc) - timedelta(days=1)
+    high = datetime.combine(end, time.max, utc) + timedelta(days=1)
+    meetings = [
+        e
+        for e in db.session.scalars(
+            select(Event)
+            .where(Event.status != EVENT_DRAFT, Event.starts_at >= low, Event.starts_at <= high)
+            .order_by(Event.starts_at)
+            .options(selectinload(Event.paragraphs).selectinload(Paragraph.document), selectinload(Event.bodies))
+        )
+        if start <= e.starts_at.astimezone(ZoneInfo(e.timezone)).date() <= end
+    ]
+    # The outcomes of the meetings held, and the deadlines the plan itself set that fall in the period.
+    outcomes = list(
+        db.session.scalars(
+            select(Outcome)
+            .where(
+                Outcome.review_state == APPROVED,
+                Outcome.event_id.in_([m.id for m in meetings])
+                | (Outcome.event_id.is_(None) & Outcome.deadline.between(start, end)),
+            )
+            .order_by(Outcome.id)
+            .options(*_eager())
+        )
+    )
+    paragraphs: dict[int, tuple[Paragraph, list[Outcome]]] = {}
+    bodies: dict[int, tuple[Actor, list[Outcome]]] = {}
+    for outcome in outcomes:
+        for paragraph in outcome.paragraphs:
+            paragraphs.setdefault(paragraph.id, (paragraph, []))[1].append(outcome)
+        if outcome.kind == ACTION_ITEM:
+            for actor in outcome.actors:
+                bodies.setdefault(actor.id, (actor, []))[1].append(outcome)
+    by_paragraph = sorted(paragraphs.values(), key=lambda pair: (pair[0].document.position, pair[0].position))
+    by_body = sorted(bodies.values(), key=lambda pair: pair[0].position)
+    return Report(start, end, meetings, outcomes, by_paragraph, by_body)
+
+
+def sessions_of(event: Event) -> list[Session]:
+    return list(db.session.scalars(select(Session).where(Session.event_id == event.id).order_by(Session.starts_at)))
+
+
+def recordable_events() -> list[Event]:
+    return list(db.session.scalars(select(Event).where(Event.status != EVENT_DRAFT).order_by(Event.starts_at.desc())))
+
+
+def approved_count(event: Event) -> int:
+    return db.session.scalar(
+        select(func.count(Outcome.id)).where(Outcome.event_id == event.id, Outcome.review_state == APPROVED)
+    )
