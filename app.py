@@ -47,24 +47,29 @@ def _register_blueprints(app: Flask) -> None:
     from outcomes.views import blueprint as outcomes
     from outcomes.views import event_section as outcomes_section
     from outcomes.views import paragraph_block as outcome_block
+    from participants.views import blueprint as participants
+    from participants.views import event_section as registration_section
     from plan.followups import paragraph_blocks
     from plan.views import blueprint as plan
 
-    for blueprint in (core, accounts, plan, events, agenda, outcomes):
+    for blueprint in (core, accounts, plan, events, agenda, participants, outcomes):
         app.register_blueprint(blueprint)
     paragraph_blocks.register(paragraph_block)
     paragraph_blocks.register(session_block)
     paragraph_blocks.register(outcome_block)
+    event_sections.register(registration_section)
     event_sections.register(agenda_section)
     event_sections.register(outcomes_section)
 
 
 def _register_commands(app: Flask) -> None:
     from accounts.cli import users_cli
+    from core.mail import outbox_cli
     from plan.cli import plan_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(plan_cli)
+    app.cli.add_command(outbox_cli)
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only when the database holds no event yet.")
@@ -75,6 +80,7 @@ def _register_commands(app: Flask) -> None:
         from events import demo as demo_events
         from events.models import Event
         from outcomes import demo as demo_outcomes
+        from participants import demo as demo_participants
         from plan import reference
 
         if if_empty and db.session.query(Event.id).first() is not None:
@@ -88,6 +94,7 @@ def _register_commands(app: Flask) -> None:
             click.echo(f"Meetings: {', '.join(demo_events.seed())}")
             click.echo(f"Programmes: {', '.join(demo_agenda.seed()) or 'already there'}")
             click.echo(f"Outcomes: {demo_outcomes.seed()} recorded")
+            click.echo(f"Participants: {demo_participants.seed()} registrations")
         click.echo("Demo accounts (e-mail / password / role), where they exist:")
         for email, password, role in demo_accounts.existing_demo_accounts():
             click.echo(f"  {email} / {password} / {role}")

@@ -1,9 +1,11 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, current_app, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from core import mail
 from core.audit import ACTION_LABELS
 from core.db import db
+from core.security import ORGANISER, role_required
 
 blueprint = Blueprint("core", __name__)
 
@@ -21,6 +23,31 @@ def healthz():
 @blueprint.get("/")
 def home():
     return render_template("core/home.html")
+
+
+@blueprint.get("/outbox")
+@role_required(ORGANISER)
+def outbox():
+    """What was or will be mailed: without MAIL_SERVER (local use) this page is the only place to read it."""
+    return render_template(
+        "core/outbox.html",
+        messages=mail.latest_messages(),
+        mail_server=current_app.config["MAIL_SERVER"],
+        statuses=mail.STATUS_LABELS,
+    )
+
+
+@blueprint.get("/outbox/<int:message_id>")
+@role_required(ORGANISER)
+def outbox_message(message_id: int):
+    message = db.session.get(mail.OutboxMessage, message_id) or abort(404)
+    return render_template(
+        "core/outbox_message.html",
+        message=message,
+        headers=mail.headers(message),
+        attachments=mail.decoded_attachments(message),
+        statuses=mail.STATUS_LABELS,
+    )
 
 
 @blueprint.app_context_processor

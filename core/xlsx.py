@@ -1,15 +1,18 @@
 """Spreadsheets people open in Excel or LibreOffice: bold frozen header, autofilter, sensible widths, and no cell
 that a spreadsheet would run as a formula."""
 
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from io import BytesIO
 
-from openpyxl import Workbook
+from flask_babel import gettext as _
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,7 +51,7 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
             header.append(cell)
         worksheet.append(header)
         for row in sheet.rows:
-            worksheet.append([_cell(worksheet, value) for value in row])
+            worksheet.append([_cell(value) for value in row])
             last_row += 1
         worksheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(sheet.headers)))}{last_row}"
     buffer = BytesIO()
@@ -56,13 +59,46 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-def _cell(worksheet, value):
+def _cell(value):
+    """Plain values: openpyxl writes them fastest, and a neutralised text can no longer pass for a formula."""
     if isinstance(value, datetime):
-        value = value.replace(tzinfo=None)
-    cell = WriteOnlyCell(worksheet, value=neutralise(value))
-    if isinstance(value, str):
-        cell.data_type = "s"
-        cell.alignment = Alignment(vertical="top", wrap_text=len(value) > 60)
-    elif isinstance(value, date):
-        cell.number_format = "yyyy-mm-dd"
-    return cell
+        return value.replace(tzinfo=None)
+    return neutralise(value)
+
+
+@dataclass
+class RowProblem:
+    """What is wrong with one row of an imported spreadsheet, for the report shown before anything is saved."""
+
+    row: int
+    messages: list[str]
+
+
+class SpreadsheetRefused(ValueError):
+    """The file as a whole cannot be read: not an .xlsx, too large, too many rows, empty."""
+
+
+def read_rows(upload: bytes, columns: int, max_bytes: int, max_rows: int) -> list[tuple[int, list]]:
+    """(row number, values) of each non-empty row under the header of the first sheet, padded to `columns`."""
+    if len(upload) > max_bytes:
+        raise SpreadsheetRefused(_("The file is larger than %(size)d MB.", size=max_bytes // (1024 * 1024)))
+    try:
+        workbook = load_workbook(BytesIO(upload), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise SpreadsheetRefused(_("This file is not an .xlsx spreadsheet.")) from error
+    rows = []
+    try:
+        for number, values in enumerate(workbook.worksheets[0].iter_rows(min_row=2, values_only=True), start=2):
+            if number - 1 > max_rows:
+                raise SpreadsheetRefused(_("The file has more than %(count)d rows.", count=max_rows))
+            if values and any(v not in (None, "") for v in values):
+                rows.append((number, (list(values) + [None] * columns)[:columns]))
+    finally:
+        workbook.close()
+    if not rows:
+        raise SpreadsheetRefused(_("The spreadsheet has no row to import."))
+    return rows
+
+
+def text(value) -> str:
+    return "" if value is None else str(value).strip()

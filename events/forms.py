@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     HiddenField,
     IntegerField,
@@ -50,6 +51,7 @@ class EventForm(TranslatedFieldsMixin, FlaskForm):
         _l("Registration deadline"), format=LOCAL_FORMAT, validators=[Optional()]
     )
     visibility = SelectField(_l("Visibility"), choices=choices(VISIBILITY_LABELS.items()))
+    requires_approval = BooleanField(_l("Registrations wait for an organiser's approval"))
     # The service checks these against the database and names any unknown value in its message.
     organisers = SelectMultipleField(_l("Organising bodies"), validate_choice=False)
     partners = SelectMultipleField(_l("Partner organisations"), validate_choice=False)
@@ -78,6 +80,7 @@ class EventForm(TranslatedFieldsMixin, FlaskForm):
             capacity=self.capacity.data,
             registration_deadline_local=self.registration_deadline.data,
             visibility=self.visibility.data,
+            requires_approval=self.requires_approval.data,
             organisers=self.organisers.data or [],
             partners=self.partners.data or [],
             paragraphs=self.paragraphs.data or [],
@@ -100,6 +103,7 @@ class EventForm(TranslatedFieldsMixin, FlaskForm):
             to_local(event.registration_deadline, event.timezone) if event.registration_deadline else None
         )
         self.visibility.data = event.visibility
+        self.requires_approval.data = event.requires_approval
         self.organisers.data = [a.code for a in event.organisers]
         self.partners.data = [a.code for a in event.partners]
         self.paragraphs.data = [p.reference for p in event.paragraphs]

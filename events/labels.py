@@ -51,6 +51,7 @@ FIELD_LABELS = {
     "capacity": _l("Capacity"),
     "registration_deadline": _l("Registration deadline"),
     "visibility": _l("Visibility"),
+    "requires_approval": _l("Registrations wait for an organiser's approval"),
     "organisers": _l("Organising bodies"),
     "partners": _l("Partner organisations"),
     "paragraphs": _l("Plan paragraphs followed up"),

@@ -77,6 +77,8 @@ class Event(db.Model):
     capacity: Mapped[int | None]
     registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     visibility: Mapped[str] = mapped_column(String(20), default="public")
+    # Registrations wait for an organiser's approval before they are confirmed.
+    requires_approval: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("event_series.id", ondelete="SET NULL"), index=True)
     status_note: Mapped[str] = mapped_column(Text, default="")

@@ -62,6 +62,7 @@ class EventData:
     capacity: int | None = None
     registration_deadline_local: datetime | None = None
     visibility: str = "public"
+    requires_approval: bool = False
     organisers: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
@@ -168,6 +169,7 @@ def snapshot(event: Event) -> dict:
         "capacity": event.capacity,
         "registration_deadline": event.registration_deadline.isoformat() if event.registration_deadline else None,
         "visibility": event.visibility,
+        "requires_approval": event.requires_approval,
         "organisers": [a.code for a in event.organisers],
         "partners": [a.code for a in event.partners],
         "paragraphs": [p.reference for p in event.paragraphs],
@@ -188,6 +190,7 @@ def _apply(event: Event, data: EventData, resolved: dict) -> None:
     event.capacity = data.capacity
     event.registration_deadline = resolved["registration_deadline"]
     event.visibility = data.visibility
+    event.requires_approval = data.requires_approval
     event.paragraphs = resolved["paragraphs"]
     event.series = resolved["series"]
     wanted = [(code, ORGANISER) for code in data.organisers] + [(code, PARTNER) for code in data.partners]

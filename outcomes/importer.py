@@ -1,20 +1,16 @@
 """Outcomes drafted in a spreadsheet: validated row by row, and imported all together or not at all."""
 
 import re
-import zipfile
-from dataclasses import dataclass
 from datetime import date, datetime
-from io import BytesIO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from accounts.models import User
 from core.db import db
 from core.i18n import LANGUAGES, localize
-from core.xlsx import Sheet, workbook_bytes
+from core.xlsx import RowProblem, Sheet, read_rows, workbook_bytes
+from core.xlsx import text as _text
 from outcomes import services
 from outcomes.labels import IMPLEMENTATION_LABELS, KIND_LABELS
 from plan.services import actors, all_paragraphs
@@ -35,16 +31,6 @@ COLUMNS = (
 )
 
 
-class ImportRefused(ValueError):
-    """The file as a whole cannot be read: not an .xlsx, too large, empty."""
-
-
-@dataclass
-class RowProblem:
-    row: int
-    messages: list[str]
-
-
 def template() -> bytes:
     """An empty sheet with the columns, and a sheet of the codes to use in them, in the reader's language."""
     codes = [(code, str(label)) for code, label in KIND_LABELS.items()]
@@ -57,30 +43,6 @@ def template() -> bytes:
             Sheet(_("Codes"), [_("Code"), _("Meaning")], codes, widths=[28, 90]),
         ]
     )
-
-
-def _cells(upload: bytes):
-    if len(upload) > MAX_BYTES:
-        raise ImportRefused(_("The file is larger than %(size)d MB.", size=MAX_BYTES // (1024 * 1024)))
-    try:
-        workbook = load_workbook(BytesIO(upload), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportRefused(_("This file is not an .xlsx spreadsheet.")) from error
-    sheet = workbook.worksheets[0]
-    rows = []
-    for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        if number - 1 > MAX_ROWS:
-            raise ImportRefused(_("The file has more than %(count)d rows.", count=MAX_ROWS))
-        if values and any(v not in (None, "") for v in values):
-            rows.append((number, list(values) + [None] * (len(COLUMNS) - len(values))))
-    workbook.close()
-    if not rows:
-        raise ImportRefused(_("The spreadsheet has no outcome in it."))
-    return rows
-
-
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
 
 
 def _deadline(value) -> date | None:
@@ -122,7 +84,7 @@ def import_outcomes(upload: bytes, user: User) -> tuple[int, list[RowProblem]]:
     """(number imported, problems): with any problem, nothing is imported."""
     problems: list[RowProblem] = []
     prepared = []
-    for number, values in _cells(upload):
+    for number, values in read_rows(upload, len(COLUMNS), MAX_BYTES, MAX_ROWS):
         data, messages = _row_data(values)
         try:
             services.check(data)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from core.forms import ActionForm
 from core.i18n import LANGUAGES, current_language
 from core.security import ORGANISER, RAPPORTEUR, role_required
-from core.xlsx import XLSX_MIMETYPE
+from core.xlsx import XLSX_MIMETYPE, SpreadsheetRefused
 from events.services import find_event
 from outcomes import exports, importer, services
 from outcomes.forms import ImportForm, OutcomeForm, ReturnForm, StatusUpdateForm
@@ -209,7 +209,7 @@ def import_outcomes():
     if form.validate_on_submit():
         try:
             count, problems = importer.import_outcomes(form.spreadsheet.data.read(), current_user)
-        except importer.ImportRefused as refusal:
+        except SpreadsheetRefused as refusal:
             refused = str(refusal)
         else:
             if not problems:

@@ -9,6 +9,9 @@ from core.db import db
 from events.models import Event
 from events.services import EventData, change_status, create_event
 
+# A meeting still to come, so that registration and invitations are open.
+FUTURE = datetime(2027, 3, 12, 9)
+
 
 def make_event(app, slug="vienna-2026", zone="Europe/Vienna", start=datetime(2026, 3, 12, 9), end=None, **extra):
     with app.app_context():

@@ -14,6 +14,9 @@ from sqlalchemy import text
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
+# The SMTP server fixtures (port, smtp) for every test that delivers mail.
+pytest_plugins = ["tests.smtp"]
+
 from app import create_app  # noqa: E402
 from core.db import db  # noqa: E402
 
@@ -153,10 +156,12 @@ def demo(app):
     from agenda import demo as demo_agenda
     from events import demo as demo_events
     from outcomes import demo as demo_outcomes
+    from participants import demo as demo_participants
 
     with app.app_context():
         demo_accounts.seed()
         demo_events.seed()
         demo_agenda.seed()
         demo_outcomes.seed()
+        demo_participants.seed()
         db.session.remove()

@@ -139,8 +139,10 @@ def test_catalog_passes_msgfmt_check(language):
 
 
 # Words spelt the same in both languages; anything else equal to the English is English left behind.
+NEUTRAL = {"%(name)s: %(status)s."}
 SAME_IN_TRANSLATION = {
-    "fr": {
+    "fr": NEUTRAL
+    | {
         "Actions",
         "Code",
         "Codes",
@@ -149,18 +151,24 @@ SAME_IN_TRANSLATION = {
         "Dates",
         "Description",
         "Document",
+        "Expert",
+        "Invitation",
+        "Invitations",
         "Note",
+        "Organisation",
         "Pages",
         "Participant",
+        "Participants",
         "Participation",
         "Programme",
         "Rapporteur",
         "Section",
+        "Type",
     },
-    "de": {"Administrator", "Name", "Seminar", "Status", "System", "Text"},
-    "it": {"Password", "in %(language)s"},
-    "ru": set(),
-    "es": set(),
+    "de": NEUTRAL | {"Administrator", "Delegation", "Name", "Organisation", "Seminar", "Status", "System", "Text"},
+    "it": NEUTRAL | {"Password", "in %(language)s"},
+    "ru": NEUTRAL,
+    "es": NEUTRAL,
 }
 
 

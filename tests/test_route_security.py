@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from agenda.models import Room, Session
 from core.db import db
+from outcomes.models import Outcome
+from participants.models import Person, Registration
 
 PUBLIC = {
     "core.home",
@@ -31,7 +33,16 @@ PUBLIC = {
     "outcomes.roadmap_xlsx",
     "outcomes.report",
     "outcomes.report_xlsx",
+    # Open to whoever holds the link's token (a registration's or an invitation's); a wrong token is a 404.
+    "participants.register",
+    "participants.manage",
+    "participants.cancel",
+    "participants.feed",
+    "participants.invitation",
+    "participants.decline",
+    "participants.colleague",
 }
+TOKEN_PAGES = {"agenda.personal_calendar", "participants.manage", "participants.feed", "participants.invitation"}
 SIGNED_IN = {"accounts.logout", "accounts.profile", "agenda.pick", "agenda.my_agenda", "agenda.revoke"}
 
 
@@ -39,6 +50,9 @@ def _values(app):
     with app.app_context():
         session = db.session.scalar(select(Session).where(Session.kind == "opening").order_by(Session.id))
         room = db.session.scalar(select(Room).where(Room.event_id == session.event_id))
+        outcome_id = db.session.scalar(
+            select(Outcome.id).where(Outcome.review_state == "approved").order_by(Outcome.id)
+        )
         return {
             "slug": "bishkek-2001",
             "session_id": session.id,
@@ -50,7 +64,10 @@ def _values(app):
             "number": "20",
             "code": "odihr",
             "filename": "app.css",
-            "outcome_id": 1,
+            "outcome_id": outcome_id,
+            "registration_id": db.session.scalar(select(Registration.id).order_by(Registration.id)),
+            "person_id": db.session.scalar(select(Person.id).order_by(Person.id)),
+            "message_id": 1,
         }
 
 
@@ -118,5 +135,7 @@ def test_signed_in_routes_send_anonymous_users_to_sign_in(browser, demo, app):
 def test_public_pages_answer_without_sign_in(browser, demo, app):
     values = _values(app)
     for endpoint, url, methods in _routes(app, values):
-        if endpoint in PUBLIC and "GET" in methods and endpoint != "agenda.personal_calendar":
+        if endpoint in PUBLIC and "GET" in methods and endpoint not in TOKEN_PAGES:
             assert browser.get(url).status_code == 200, endpoint
+        elif endpoint in TOKEN_PAGES:
+            assert browser.get(url).status_code == 404, endpoint  # a made-up token opens nothing

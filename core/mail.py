@@ -1,0 +1,423 @@
+"""Mail goes through an outbox table: requests only enqueue, a worker delivers (see deliver_due)."""
+
+import base64
+import signal
+import smtplib
+import ssl
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.policy import default as email_policy
+from email.utils import format_datetime, make_msgid, parseaddr
+from typing import NamedTuple
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Index, String, Text, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Mapped, load_only, mapped_column
+
+from core.db import UTCDateTime, db, utcnow
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The Message-ID header, fixed when the message is queued, so a receiver can drop a rare re-delivery.
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(400))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    # [{"filename": ..., "content_type": ..., "content": base64}]
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default=PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# Statuses as organisers read them on the outbox page.
+STATUS_LABELS = {
+    PENDING: _l("Waiting"),
+    SENDING: _l("Being sent"),
+    SENT: _l("Sent"),
+    FAILED: _l("Failed"),
+}
+
+SMTP_TIMEOUT = 30
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=1)
+# Longer than any send can take with SMTP_TIMEOUT, so only a worker that died leaves a claim this old.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+class Attachment(NamedTuple):
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def enqueue(
+    recipient: str,
+    subject: str,
+    body_text: str,
+    *,
+    body_html: str | None = None,
+    language: str = "en",
+    attachments: Iterable[tuple[str, str, bytes]] = (),
+) -> OutboxMessage:
+    """Queues a message in the caller's transaction, uncommitted: the change that causes the mail and the mail are
+    committed together, so neither happens without the other."""
+    message = OutboxMessage(
+        message_id=make_msgid(domain=_sender_domain()),
+        recipient=recipient,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        language=language,
+        attachments=[
+            {"filename": filename, "content_type": content_type, "content": base64.b64encode(content).decode("ascii")}
+            for filename, content_type, content in attachments
+        ],
+    )
+    db.session.add(message)
+    return message
+
+
+def _sender_domain() -> str:
+    """The domain of MAIL_SENDER ('Meetings <meetings@example.org>' gives example.org), which owns the Message-IDs."""
+    return parseaddr(current_app.config["MAIL_SENDER"])[1].rpartition("@")[2] or "localhost"
+
+
+def decoded_attachments(message: OutboxMessage) -> list[Attachment]:
+    return [
+        Attachment(item["filename"], item["content_type"], base64.b64decode(item["content"]))
+        for item in message.attachments
+    ]
+
+
+def latest_messages(limit: int = 200) -> list[OutboxMessage]:
+    """The newest messages for the outbox page, without their bodies and attachments, which may be large."""
+    query = (
+        select(OutboxMessage)
+        .options(
+            load_only(
+                OutboxMessage.created_at,
+                OutboxMessage.status,
+                OutboxMessage.recipient,
+                OutboxMessage.subject,
+                OutboxMessage.attempts,
+                OutboxMessage.next_attempt_at,
+                OutboxMessage.last_error,
+                OutboxMessage.sent_at,
+            )
+        )
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.retried + self.failed
+
+    def add(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def __str__(self) -> str:
+        return f"{self.sent} sent, {self.retried} to retry, {self.failed} failed"
+
+
+def deliver_due(limit: int = 50, now: datetime | None = None) -> DeliveryReport:
+    """Sends up to `limit` messages that are due, each claimed first so that concurrent workers never send one twice.
+
+    Commits as it goes (one short transaction per claim and per outcome, none open while SMTP is spoken). Without
+    MAIL_SERVER nothing is sent: the messages wait, readable on the outbox page.
+    """
+    now = now or utcnow()
+    report = DeliveryReport()
+    if not current_app.config["MAIL_SERVER"]:
+        return report
+    _release_stale_claims(now)
+    due = _due_ids(now, limit)
+    db.session.commit()
+    with _Relay(current_app.config) as relay:
+        for message_id in due:
+            if relay.unreachable:
+                break
+            if (message := _claim(message_id, now)) is not None:
+                report.add(_deliver(relay, message, now))
+    return report
+
+
+def _release_stale_claims(now: datetime) -> None:
+    """A worker that died while sending leaves its message in 'sending'; it goes back to the queue.
+
+    This is where a message can go out twice: when the worker died after the server accepted it but before the row
+    was marked sent. The stored Message-ID lets the receiving side drop that rare duplicate.
+    """
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < now - CLAIM_TIMEOUT)
+        .values(status=PENDING, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _due_ids(now: datetime, limit: int) -> list[int]:
+    query = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
+    """The message, if this worker's conditional update is the one that moved it from pending to sending.
+
+    The database applies such updates one at a time, so of two workers exactly one sees a row changed (SQLite
+    locks the file, PostgreSQL re-checks the condition once the other's transaction ends). The claim is committed
+    before SMTP is touched, and the message is detached so that no transaction stays open while it is sent.
+    """
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+        .values(status=SENDING, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True) if claimed.rowcount == 1 else None
+    if message is not None:
+        db.session.expunge(message)
+    db.session.commit()
+    return message
+
+
+def _deliver(relay: "_Relay", message: OutboxMessage, now: datetime) -> str:
+    """Sends one claimed message and records the outcome: "sent", "retried" or "failed"."""
+    try:
+        relay.send(_compose(message))
+    except (OSError, ValueError) as error:  # smtplib raises OSErrors; a malformed message, ValueError
+        permanent = not relay.unreachable and _is_permanent(error)
+        return _record_failure(message, error, now, permanent)
+    _record(message, status=SENT, sent_at=now, attempts=message.attempts + 1)
+    return "sent"
+
+
+def headers(message: OutboxMessage) -> list[tuple[str, str]]:
+    """The headers the message goes out with, as the outbox page shows them too."""
+    return [
+        ("From", current_app.config["MAIL_SENDER"]),
+        ("To", message.recipient),
+        ("Subject", message.subject),
+        # When the message was ready to go (RFC 5322), the same on every attempt.
+        ("Date", format_datetime(message.created_at)),
+        ("Message-ID", message.message_id),
+        ("Content-Language", message.language),
+    ]
+
+
+def _compose(message: OutboxMessage) -> EmailMessage:
+    email = EmailMessage()
+    email.set_content(message.body_text)
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
+    for attachment in decoded_attachments(message):
+        content_type = email_policy.header_factory("content-type", attachment.content_type)
+        email.add_attachment(
+            attachment.content,
+            maintype=content_type.maintype,
+            subtype=content_type.subtype,
+            filename=attachment.filename,
+            params=dict(content_type.params),
+        )
+    # Only now: turning the message into a multipart moves every Content-* header (Content-Language too) to its
+    # first part.
+    for name, value in headers(message):
+        email[name] = value
+    return email
+
+
+def _is_permanent(error: Exception) -> bool:
+    """A 5xx reply is the server's last word on this message; a 4xx reply or a broken connection may pass later."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _reply in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return False
+    # Other refusals by smtplib concern the message itself (e.g. an international address the server cannot take),
+    # as does a ValueError while building it; any other OSError is the network's.
+    return isinstance(error, smtplib.SMTPException | ValueError)
+
+
+def _record_failure(message: OutboxMessage, error: Exception, now: datetime, permanent: bool) -> str:
+    attempts = message.attempts + 1
+    if permanent or attempts >= MAX_ATTEMPTS:
+        _record(message, status=FAILED, attempts=attempts, last_error=_describe(error))
+        return "failed"
+    _record(
+        message,
+        status=PENDING,
+        attempts=attempts,
+        last_error=_describe(error),
+        next_attempt_at=now + _retry_delay(attempts),
+    )
+    return "retried"
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    """30 s after the first failure, doubling each time, never more than an hour."""
+    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
+
+
+def _record(message: OutboxMessage, **values) -> None:
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id)
+        .values(claimed_at=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{code} {reply.decode(errors='replace')}" for code, reply in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        reply = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
+        return f"{error.smtp_code} {reply}"
+    return f"{type(error).__name__}: {error}"
+
+
+class _Relay:
+    """The SMTP server for one round: one connection for all its messages, opened for the first one and dropped
+    after any failure (the next message opens a fresh one).
+
+    When the server cannot be reached at all the round stops, rather than each remaining message waiting for the
+    same timeout.
+    """
+
+    def __init__(self, config: Mapping) -> None:
+        self.config = config
+        self.smtp: smtplib.SMTP | None = None
+        self.unreachable = False
+
+    def __enter__(self) -> "_Relay":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._close()
+
+    def send(self, email: EmailMessage) -> None:
+        if self.smtp is None:
+            try:
+                self.smtp = self._connect()
+            except OSError:
+                self.unreachable = True
+                raise
+        try:
+            self.smtp.send_message(email)
+        except OSError:
+            self._close()
+            raise
+
+    def _connect(self) -> smtplib.SMTP:
+        """Login failures count as the server's, not the message's: a wrong password must not fail the queue."""
+        smtp = smtplib.SMTP(self.config["MAIL_SERVER"], self.config["MAIL_PORT"], timeout=SMTP_TIMEOUT)
+        try:
+            if self.config["MAIL_USE_TLS"]:
+                # smtplib verifies no certificate unless given a context that does.
+                smtp.starttls(context=ssl.create_default_context())
+            if self.config["MAIL_USERNAME"]:
+                smtp.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"])
+        except OSError:
+            smtp.close()
+            raise
+        return smtp
+
+    def _close(self) -> None:
+        if self.smtp is None:
+            return
+        try:
+            self.smtp.quit()
+        except OSError:
+            self.smtp.close()
+        self.smtp = None
+
+
+outbox_cli = AppGroup("outbox", help="The mail outbox.")
+
+
+@outbox_cli.command("send")
+@click.option("--worker", is_flag=True, help="Keep running, a round every --interval seconds, until SIGTERM or Ctrl-C.")
+@click.option(
+    "--interval",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=1),
+    help="Seconds to pause between two rounds.",
+)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1), help="Messages per round at most.")
+def send(worker: bool, interval: float, limit: int) -> None:
+    """Deliver the mail that is due, once or as a worker."""
+    if not current_app.config["MAIL_SERVER"]:
+        click.echo("MAIL_SERVER is not set: nothing is sent, the messages wait in the outbox (/outbox).")
+    if not worker:
+        click.echo(deliver_due(limit=limit))
+        return
+    stop = threading.Event()
+    with _stopping_on_signals(stop):
+        while not stop.is_set():
+            report = _worker_round(limit)
+            # A full round suggests more is due: the next one starts at once.
+            if report is None or report.total < limit:
+                stop.wait(interval)
+    click.echo("Outbox worker stopped.")
+
+
+def _worker_round(limit: int) -> DeliveryReport | None:
+    """One round; a database that is briefly away costs a round, not the worker."""
+    try:
+        report = deliver_due(limit=limit)
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("Outbox round failed; trying again at the next round")
+        return None
+    if report.total:
+        click.echo(f"{utcnow():%Y-%m-%d %H:%M:%S}Z {report}")
+    return report
+
+
+@contextmanager
+def _stopping_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM (systemd, docker stop) and SIGINT (Ctrl-C) end the worker once the current round is over."""
+    previous = {number: signal.signal(number, lambda *_: stop.set()) for number in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

@@ -1,0 +1,133 @@
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import User
+from core.db import Translations, UTCDateTime, db, utcnow
+from events.models import Event
+from plan.models import Actor
+
+DELEGATION_KINDS = ("state", "osce_body", "partner", "ngo")
+ROLES = ("head_of_delegation", "delegate", "expert", "speaker", "observer", "press")
+INVITATION_STATUSES = ("draft", "sent", "opened", "accepted", "declined", "expired")
+PENDING, CONFIRMED, WAITLISTED, CANCELLED, ATTENDED = "pending", "confirmed", "waitlisted", "cancelled", "attended"
+REGISTRATION_STATUSES = (PENDING, CONFIRMED, WAITLISTED, CANCELLED, ATTENDED)
+# Those who hold a seat: capacity counts them.
+SEATED = (PENDING, CONFIRMED, ATTENDED)
+
+
+class Delegation(db.Model):
+    """A participating State, an OSCE body, a partner organisation or an NGO, as it takes part in meetings."""
+
+    __tablename__ = "delegations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[dict] = mapped_column(Translations)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[Actor | None] = relationship()
+    people: Mapped[list["Person"]] = relationship(back_populates="delegation", order_by="Person.family_name")
+
+
+class Person(db.Model):
+    """Someone organisers invite: a delegate, an expert, a speaker."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    honorific: Mapped[str] = mapped_column(String(40), default="")
+    given_name: Mapped[str] = mapped_column(String(120))
+    family_name: Mapped[str] = mapped_column(String(120))
+    function: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    delegation: Mapped[Delegation | None] = relationship(back_populates="people")
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.honorific, self.given_name, self.family_name) if part)
+
+
+class Invitation(db.Model):
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("event_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # The link's token is derived from the secret key and this nonce (so reminders can repeat the link); only
+    # its hash is stored, for looking it up. A new nonce revokes the old link.
+    token_nonce: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(5))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminders: Mapped[int] = mapped_column(default=0)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+    substitute_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    substitute: Mapped[Person | None] = relationship(foreign_keys=[substitute_id])
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "email"),
+        Index("ix_registrations_event_status", "event_id", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(30))
+    honorific: Mapped[str] = mapped_column(String(40), default="")
+    given_name: Mapped[str] = mapped_column(String(120))
+    family_name: Mapped[str] = mapped_column(String(120))
+    function: Mapped[str] = mapped_column(String(200), default="")
+    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id", ondelete="SET NULL"), index=True)
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(5))
+    interpretation_language: Mapped[str] = mapped_column(String(5), default="")
+    accessibility_needs: Mapped[str] = mapped_column(Text, default="")
+    visa_letter: Mapped[bool] = mapped_column(Boolean, default=False)
+    dietary_needs: Mapped[str] = mapped_column(String(300), default="")
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The self-service link in the confirmation mail, derived like the invitation's; only its hash is kept.
+    manage_nonce: Mapped[str] = mapped_column(String(32))
+    manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The registrant's calendar feed: 256 random bits, revocable.
+    feed_token: Mapped[str] = mapped_column(String(64), unique=True)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    event: Mapped[Event] = relationship()
+    person: Mapped[Person | None] = relationship()
+    delegation: Mapped[Delegation | None] = relationship()
+    user: Mapped[User | None] = relationship()
+    invitation: Mapped[Invitation | None] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.honorific, self.given_name, self.family_name) if part)

@@ -1,0 +1,514 @@
+"""The directory of people and delegations, invitations, and registration with its capacity and waiting list."""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from accounts.models import User
+from core.db import db, utcnow
+from core.i18n import LANGUAGES
+from events.models import OPEN, Event
+from participants import tokens
+from participants.models import (
+    ATTENDED,
+    CANCELLED,
+    CONFIRMED,
+    DELEGATION_KINDS,
+    PENDING,
+    ROLES,
+    SEATED,
+    WAITLISTED,
+    Delegation,
+    Invitation,
+    Person,
+    Registration,
+)
+from plan.models import Actor
+
+
+class ParticipantsError(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def normalise_email(value: str) -> str | None:
+    try:
+        return validate_email((value or "").strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return None
+
+
+# Directory ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonData:
+    email: str
+    given_name: str
+    family_name: str
+    honorific: str = ""
+    function: str = ""
+    language: str = "en"
+    delegation_code: str = ""
+
+
+def check_person(data: PersonData) -> tuple[dict, dict]:
+    errors: dict[str, str] = {}
+    resolved = {"email": normalise_email(data.email), "delegation": None}
+    if resolved["email"] is None:
+        errors["email"] = _l("This is not a valid e-mail address.")
+    if not data.given_name.strip() or not data.family_name.strip():
+        errors["family_name"] = _l("Give the given name and the family name.")
+    if data.language not in LANGUAGES:
+        errors["language"] = _l("Unknown language.")
+    if data.delegation_code:
+        resolved["delegation"] = db.session.scalar(select(Delegation).where(Delegation.code == data.delegation_code))
+        if resolved["delegation"] is None:
+            errors["delegation_code"] = _l("Unknown delegation: %(code)s.", code=data.delegation_code)
+    return errors, resolved
+
+
+def save_person(data: PersonData, person: Person | None = None, commit: bool = True) -> Person:
+    """Creates the person, or updates the one with that e-mail address: the directory holds nobody twice."""
+    errors, resolved = check_person(data)
+    if errors:
+        raise ParticipantsError(errors)
+    person = person or db.session.scalar(select(Person).where(Person.email == resolved["email"])) or Person()
+    person.email = resolved["email"]
+    person.given_name, person.family_name = data.given_name.strip(), data.family_name.strip()
+    person.honorific, person.function = data.honorific.strip(), data.function.strip()
+    person.language = data.language
+    person.delegation = resolved["delegation"]
+    db.session.add(person)
+    if commit:
+        db.session.commit()
+    return person
+
+
+def save_delegation(code: str, kind: str, name: dict, actor_code: str = "", delegation: Delegation | None = None):
+    errors = {}
+    if not code or not code.replace("-", "").isalnum() or code != code.lower():
+        errors["code"] = _l("Use only lower-case letters, digits and single hyphens.")
+    elif db.session.scalar(
+        select(Delegation.id).where(Delegation.code == code, Delegation.id != (delegation.id if delegation else 0))
+    ):
+        errors["code"] = _l("Another delegation already uses this code.")
+    if kind not in DELEGATION_KINDS:
+        errors["kind"] = _l("Unknown kind of delegation.")
+    if not any(text.strip() for text in name.values()):
+        errors["name"] = _l("Give a name in at least one language.")
+    actor = db.session.scalar(select(Actor).where(Actor.code == actor_code)) if actor_code else None
+    if actor_code and actor is None:
+        errors["actor_code"] = _l("Unknown body: %(codes)s.", codes=actor_code)
+    if errors:
+        raise ParticipantsError(errors)
+    delegation = delegation or Delegation()
+    delegation.code, delegation.kind, delegation.actor = code, kind, actor
+    delegation.name = {c: t.strip() for c, t in name.items() if t and t.strip()}
+    db.session.add(delegation)
+    db.session.commit()
+    return delegation
+
+
+def delegations() -> list[Delegation]:
+    return list(db.session.scalars(select(Delegation).order_by(Delegation.kind, Delegation.code)))
+
+
+def people(search: str = "", delegation_code: str = "", limit: int = 500) -> list[Person]:
+    query = select(Person).options(selectinload(Person.delegation)).order_by(Person.family_name, Person.given_name)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Person.family_name).like(pattern),
+                func.lower(Person.given_name).like(pattern),
+                Person.email.like(pattern),
+            )
+        )
+    if delegation_code:
+        query = query.where(Person.delegation.has(Delegation.code == delegation_code))
+    return list(db.session.scalars(query.limit(limit)))
+
+
+# Invitations ----------------------------------------------------------------------------------------------------
+
+
+def invitation_link_token(invitation: Invitation) -> str:
+    return tokens.token(tokens.INVITATION, invitation.id, invitation.token_nonce)
+
+
+def _new_invitation(event: Event, person: Person) -> Invitation:
+    invitation = Invitation(
+        event_id=event.id,
+        person=person,
+        language=person.language,
+        status="draft",
+        expires_at=event.registration_deadline or event.ends_at,
+        token_nonce=tokens.new_nonce(),
+        # Replaced by the real hash once the row has its id (the token depends on it).
+        token_hash=secrets.token_hex(32),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    invitation.token_hash = tokens.token_hash(invitation_link_token(invitation))
+    return invitation
+
+
+def invite(event: Event, people_to_invite: list[Person], commit: bool = True) -> tuple[int, int]:
+    """Invitations (drafts) for those not yet invited to the event: (created, already invited)."""
+    invited = set(db.session.scalars(select(Invitation.person_id).where(Invitation.event_id == event.id)))
+    created = 0
+    for person in people_to_invite:
+        if person.id in invited:
+            continue
+        _new_invitation(event, person)
+        invited.add(person.id)
+        created += 1
+    if commit:
+        db.session.commit()
+    return created, len(people_to_invite) - created
+
+
+def invite_delegations(event: Event, codes: list[str]) -> tuple[int, int]:
+    members = list(db.session.scalars(select(Person).join(Person.delegation).where(Delegation.code.in_(codes))))
+    return invite(event, members)
+
+
+def effective_status(invitation: Invitation, now: datetime | None = None) -> str:
+    if invitation.status in ("draft", "sent", "opened") and (now or utcnow()) > invitation.expires_at:
+        return "expired"
+    return invitation.status
+
+
+def invitations(event: Event) -> list[Invitation]:
+    query = (
+        select(Invitation)
+        .where(Invitation.event_id == event.id)
+        .options(selectinload(Invitation.person).selectinload(Person.delegation))
+        .order_by(Invitation.created_at, Invitation.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def invitation_counts(items: list[Invitation]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for invitation in items:
+        status = effective_status(invitation)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def find_invitation(token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(
+        select(Invitation)
+        .where(Invitation.token_hash == tokens.token_hash(token))
+        .options(selectinload(Invitation.person), selectinload(Invitation.event))
+    )
+
+
+def mark_opened(invitation: Invitation) -> None:
+    if invitation.status == "sent":
+        invitation.status = "opened"
+        invitation.opened_at = utcnow()
+        db.session.commit()
+
+
+def _usable(invitation: Invitation) -> None:
+    status = effective_status(invitation)
+    if status == "expired":
+        raise ParticipantsError({"invitation": _l("This invitation has expired.")})
+    if status in ("declined",):
+        raise ParticipantsError({"invitation": _l("This invitation was declined.")})
+
+
+def decline(invitation: Invitation, reason: str = "") -> None:
+    _usable(invitation)
+    if invitation.status == "accepted":
+        raise ParticipantsError({"invitation": _l("This invitation was already accepted.")})
+    invitation.status = "declined"
+    invitation.decline_reason = reason.strip()[:2000]
+    invitation.responded_at = utcnow()
+    db.session.commit()
+
+
+def name_colleague(invitation: Invitation, data: PersonData) -> Invitation:
+    """The invitee sends a colleague instead: the colleague gets an invitation of their own."""
+    _usable(invitation)
+    if data.delegation_code == "" and invitation.person.delegation is not None:
+        data.delegation_code = invitation.person.delegation.code
+    colleague = save_person(data, commit=False)
+    db.session.flush()
+    if colleague.id == invitation.person_id:
+        raise ParticipantsError({"email": _l("Name someone other than yourself.")})
+    existing = db.session.scalar(
+        select(Invitation).where(Invitation.event_id == invitation.event_id, Invitation.person_id == colleague.id)
+    )
+    substitute_invitation = existing or _new_invitation(invitation.event, colleague)
+    invitation.status = "declined"
+    invitation.substitute = colleague
+    invitation.responded_at = utcnow()
+    db.session.flush()
+    return substitute_invitation
+
+
+# Registration ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RegistrationData:
+    given_name: str
+    family_name: str
+    email: str
+    role: str
+    language: str
+    consent: bool
+    honorific: str = ""
+    function: str = ""
+    delegation_code: str = ""
+    organisation: str = ""
+    interpretation_language: str = ""
+    accessibility_needs: str = ""
+    visa_letter: bool = False
+    dietary_needs: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _check_registration(event: Event, data: RegistrationData) -> tuple[dict, dict]:
+    errors: dict[str, str] = {}
+    resolved = {"email": normalise_email(data.email), "delegation": None}
+    if resolved["email"] is None:
+        errors["email"] = _l("This is not a valid e-mail address.")
+    if not data.given_name.strip() or not data.family_name.strip():
+        errors["family_name"] = _l("Give the given name and the family name.")
+    if data.role not in ROLES:
+        errors["role"] = _l("Unknown role.")
+    if data.language not in LANGUAGES:
+        errors["language"] = _l("Unknown language.")
+    if data.interpretation_language and data.interpretation_language not in LANGUAGES:
+        errors["interpretation_language"] = _l("Unknown language.")
+    if not data.consent:
+        errors["consent"] = _l("Registration needs your consent to the processing of your personal data.")
+    if data.delegation_code:
+        resolved["delegation"] = db.session.scalar(select(Delegation).where(Delegation.code == data.delegation_code))
+        if resolved["delegation"] is None:
+            errors["delegation_code"] = _l("Unknown delegation: %(code)s.", code=data.delegation_code)
+    elif not data.organisation.strip():
+        errors["organisation"] = _l("Choose your delegation or give your organisation.")
+    return errors, resolved
+
+
+def registration_open(event: Event, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    deadline = event.registration_deadline or event.ends_at
+    return event.status == OPEN and now <= deadline
+
+
+def _apply(registration: Registration, data: RegistrationData, resolved: dict) -> None:
+    registration.given_name, registration.family_name = data.given_name.strip(), data.family_name.strip()
+    registration.honorific, registration.function = data.honorific.strip(), data.function.strip()
+    registration.email = resolved["email"]
+    registration.role, registration.language = data.role, data.language
+    registration.interpretation_language = data.interpretation_language
+    registration.delegation = resolved["delegation"]
+    registration.organisation = data.organisation.strip()
+    registration.accessibility_needs = data.accessibility_needs.strip()
+    registration.visa_letter = data.visa_letter
+    registration.dietary_needs = data.dietary_needs.strip()
+
+
+def _lock_event(event: Event) -> Event:
+    """Serialises the seat count of one event: on PostgreSQL a row lock, on SQLite the database's write lock."""
+    return db.session.scalar(select(Event).where(Event.id == event.id).with_for_update())
+
+
+def _seats_taken(event: Event) -> int:
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(Registration.event_id == event.id, Registration.status.in_(SEATED))
+    )
+
+
+def manage_token(registration: Registration) -> str:
+    return tokens.token(tokens.MANAGE_REGISTRATION, registration.id, registration.manage_nonce)
+
+
+def register(
+    event: Event, data: RegistrationData, invitation: Invitation | None = None, user: User | None = None
+) -> Registration:
+    """A seat if there is one (or approval pending), else a place on the waiting list, in order of arrival."""
+    if not registration_open(event):
+        raise ParticipantsError({"event": _l("Registration for this meeting is closed.")})
+    if event.visibility == "invitation":
+        if invitation is None or invitation.event_id != event.id:
+            raise ParticipantsError({"invitation": _l("This meeting is by invitation only.")})
+        _usable(invitation)
+    errors, resolved = _check_registration(event, data)
+    if errors:
+        raise ParticipantsError(errors)
+    locked = _lock_event(event)
+    taken = db.session.scalar(
+        select(Registration.id).where(
+            Registration.event_id == event.id, Registration.email == resolved["email"], Registration.status != CANCELLED
+        )
+    )
+    if taken is not None:
+        db.session.rollback()
+        raise ParticipantsError({"email": _l("This e-mail address is already registered for the meeting.")})
+    full = locked.capacity is not None and _seats_taken(locked) >= locked.capacity
+    status = WAITLISTED if full else (PENDING if locked.requires_approval else CONFIRMED)
+    registration = db.session.scalar(
+        select(Registration).where(Registration.event_id == event.id, Registration.email == resolved["email"])
+    ) or Registration(event_id=event.id)
+    _apply(registration, data, resolved)
+    registration.status = status
+    registration.created_at = utcnow()
+    registration.consent_at = utcnow()
+    registration.person = invitation.person if invitation else registration.person
+    registration.invitation = invitation
+    registration.user_id = user.id if user is not None and user.is_authenticated else registration.user_id
+    registration.manage_nonce = tokens.new_nonce()
+    registration.manage_token_hash = registration.manage_token_hash or secrets.token_hex(32)
+    registration.feed_token = registration.feed_token or secrets.token_urlsafe(32)
+    db.session.add(registration)
+    try:
+        db.session.flush()
+        registration.manage_token_hash = tokens.token_hash(manage_token(registration))
+        if invitation is not None:
+            invitation.status = "accepted"
+            invitation.responded_at = utcnow()
+        from participants import mails
+
+        mails.registration_mail(registration)
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise ParticipantsError({"email": _l("This e-mail address is already registered for the meeting.")}) from error
+    return registration
+
+
+def find_registration(token: str) -> Registration | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(
+        select(Registration)
+        .where(Registration.manage_token_hash == tokens.token_hash(token))
+        .options(selectinload(Registration.event), selectinload(Registration.delegation))
+    )
+
+
+def update_registration(registration: Registration, data: RegistrationData) -> Registration:
+    data.email = registration.email  # the address is the registration's identity: cancel and register again
+    errors, resolved = _check_registration(registration.event, data)
+    if errors:
+        raise ParticipantsError(errors)
+    _apply(registration, data, resolved)
+    db.session.commit()
+    return registration
+
+
+def promote_waiting(event: Event) -> list[Registration]:
+    """Fills freed seats from the waiting list, first come first served, and tells those promoted by mail."""
+    from participants import mails
+
+    locked = _lock_event(event)
+    free = None if locked.capacity is None else locked.capacity - _seats_taken(locked)
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == WAITLISTED)
+        .order_by(Registration.created_at, Registration.id)
+    )
+    if free is not None:
+        query = query.limit(max(free, 0))
+    promoted = list(db.session.scalars(query))
+    for registration in promoted:
+        registration.status = PENDING if locked.requires_approval else CONFIRMED
+        mails.promotion_mail(registration)
+    return promoted
+
+
+def cancel(registration: Registration) -> list[Registration]:
+    if registration.status == CANCELLED:
+        return []
+    registration.status = CANCELLED
+    db.session.flush()
+    promoted = promote_waiting(registration.event)
+    db.session.commit()
+    return promoted
+
+
+def approve(registration: Registration) -> None:
+    from participants import mails
+
+    if registration.status != PENDING:
+        raise ParticipantsError({"status": _l("Only a registration awaiting approval can be approved.")})
+    registration.status = CONFIRMED
+    mails.registration_mail(registration)
+    db.session.commit()
+
+
+def check_in(registration: Registration, attended: bool = True) -> None:
+    if registration.status not in (CONFIRMED, ATTENDED):
+        raise ParticipantsError({"status": _l("Only a confirmed participant can be checked in.")})
+    registration.status = ATTENDED if attended else CONFIRMED
+    registration.checked_in_at = utcnow() if attended else None
+    db.session.commit()
+
+
+@dataclass
+class ParticipantFilters:
+    search: str = ""
+    status: str = ""
+    role: str = ""
+    delegation: str = ""
+
+
+def registrations(event: Event, filters: ParticipantFilters | None = None):
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(selectinload(Registration.delegation))
+        .order_by(Registration.family_name, Registration.given_name, Registration.id)
+    )
+    if filters:
+        if filters.search:
+            pattern = f"%{filters.search.strip().lower()}%"
+            query = query.where(
+                or_(
+                    func.lower(Registration.family_name).like(pattern),
+                    func.lower(Registration.given_name).like(pattern),
+                    Registration.email.like(pattern),
+                    func.lower(Registration.organisation).like(pattern),
+                )
+            )
+        if filters.status:
+            query = query.where(Registration.status == filters.status)
+        if filters.role:
+            query = query.where(Registration.role == filters.role)
+        if filters.delegation:
+            query = query.where(Registration.delegation.has(Delegation.code == filters.delegation))
+    return query
+
+
+def status_counts(event: Event) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Registration.status, func.count()).where(Registration.event_id == event.id).group_by(Registration.status)
+    )
+    return dict(rows.all())
+
+
+def registration_for_user(event: Event, user: User) -> Registration | None:
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.user_id == user.id, Registration.status != CANCELLED
+        )
+    )
