@@ -51,9 +51,14 @@ test: translations browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Figures go to docs/performance.md with the machine and the date.
-bench: translations
+/usr/bin/wrk:
+	apt-get update -qq && apt-get install -y -qq wrk
+
+bench: translations /usr/bin/wrk
 	$(BIN)/python -m benchmarks.agenda
 	$(BIN)/python -m benchmarks.outcomes
+	$(BIN)/python -m benchmarks.participants
+	$(BIN)/python -m benchmarks.load
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -1,0 +1,49 @@
+"""What organisers type comes out as text, never as markup or code: HTML pages, calendars and spreadsheets."""
+
+from datetime import datetime
+from io import BytesIO
+
+import vobject
+from openpyxl import load_workbook
+
+from tests.agenda_helpers import FUTURE, add_session, make_event, publish
+from tests.test_registration import register
+
+HOSTILE = [
+    '<script>alert("x")</script>',
+    "\"'><img src=x onerror=alert(1)>",
+    "Line one\r\nBEGIN:VEVENT",
+    "=cmd|' /C calc'!A0",
+    "+SUM(A1:A9)",
+    "@SUM(1+1)*cmd",
+    "\u202eevil\u202c",
+    "Заседание; с запятой, и \\ обратной чертой",
+]
+
+
+def test_hostile_titles_are_escaped_in_html_ics_and_xlsx(app, organiser, browser):
+    title = " | ".join(HOSTILE)
+    event_id = make_event(app, start=FUTURE)
+    add_session(
+        app, event_id, datetime(2027, 3, 12, 10), datetime(2027, 3, 12, 11), {"en": title}, description={"en": title}
+    )
+    publish(app, event_id)
+    page = browser.get("/events/vienna-2026/agenda?lang=en").get_data(as_text=True)
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    calendar = browser.get("/events/vienna-2026/agenda.ics?lang=en")
+    assert calendar.data.count(b"\r\nBEGIN:VEVENT\r\n") == 1
+    event = vobject.readOne(calendar.get_data(as_text=True)).vevent
+    assert event.summary.value == title.replace("\r\n", "\n")
+
+    register(browser, family_name=HOSTILE[3], given_name=HOSTILE[4], function=HOSTILE[5], dietary_needs=HOSTILE[0])
+    sheet = load_workbook(BytesIO(organiser.get("/events/vienna-2026/participants.xlsx").data)).active
+    [row] = list(sheet.iter_rows(min_row=2))
+    for cell in row:
+        assert cell.data_type != "f", cell.value
+        if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
+            raise AssertionError(f"formula-like text left as is: {cell.value}")
+    names = [cell.value for cell in row]
+    assert "'" + HOSTILE[3] in names and "'" + HOSTILE[4] in names and "'" + HOSTILE[5] in names
+    participants = organiser.get("/events/vienna-2026/participants?lang=en").get_data(as_text=True)
+    assert "<script>alert" not in participants

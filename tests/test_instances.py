@@ -1,0 +1,141 @@
+"""Two app instances (gunicorn processes) on one database, as in production behind a load balancer: sessions,
+the login throttle and the data are shared; nothing lives in one process's memory."""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def instance(database_url: str):
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": os.environ["SECRET_KEY"]}
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("the app instance did not start")
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+class Visitor:
+    """One browser: one cookie jar, whichever instance answers."""
+
+    def __init__(self):
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+        )
+
+    def get(self, url):
+        try:
+            with self.opener.open(url) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def post_form(self, page_url, action_url, data):
+        _, page = self.get(page_url)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({**data, "csrf_token": token}).encode()
+        try:
+            with self.opener.open(urllib.request.Request(action_url, data=body)) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_two_instances_share_sessions_throttle_and_data(app, demo):
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    with instance(url) as first, instance(url) as second:
+        # A session opened on one instance is valid on the other (signed cookie, one secret key).
+        visitor = Visitor()
+        status = visitor.post_form(
+            f"{first}/login", f"{first}/login", {"email": "organiser@example.org", "password": "organiser-demo-2001"}
+        )
+        assert status == 302
+        assert visitor.get(f"{second}/profile")[0] == 200
+
+        # Failed sign-ins count across instances: 3 on one and 2 on the other reach the limit of 5.
+        attacker = Visitor()
+        for base in (first, first, first, second, second):
+            assert (
+                attacker.post_form(
+                    f"{base}/login", f"{base}/login", {"email": "rapporteur@example.org", "password": "wrong"}
+                )
+                == 401
+            )
+        assert (
+            attacker.post_form(
+                f"{first}/login",
+                f"{first}/login",
+                {"email": "rapporteur@example.org", "password": "rapporteur-demo-2001"},
+            )
+            == 429
+        )
+
+        # What one instance writes, the other serves at once.
+        assert (
+            visitor.post_form(
+                f"{first}/events/new",
+                f"{first}/events/new",
+                {
+                    "slug": "two-instances",
+                    "kind": "meeting",
+                    "title_en": "Written on one instance",
+                    "starts_at": "2027-05-01T09:00",
+                    "ends_at": "2027-05-01T17:00",
+                    "timezone": "Europe/Vienna",
+                    "visibility": "public",
+                },
+            )
+            == 302
+        )
+        status, page = visitor.get(f"{second}/events/two-instances/?lang=en")
+        assert status == 200 and "Written on one instance" in page
