@@ -16,6 +16,7 @@ from accounts.models import User
 from agenda.models import SESSION_KINDS, AgendaVersion, PersonalAgenda, Room, Session, Speaker
 from core import audit
 from core.db import db, utcnow
+from core.errors import Refused
 from core.i18n import LANGUAGES, localize
 from core.security import ADMIN, ORGANISER, RAPPORTEUR
 from events.models import Event
@@ -30,10 +31,8 @@ STALE_MESSAGE = _l(
 )
 
 
-class AgendaError(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
+class AgendaError(Refused):
+    """What this domain refuses, field by field."""
 
 
 class NeedsConfirmation(AgendaError):

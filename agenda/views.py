@@ -9,7 +9,7 @@ from agenda import ics, services
 from agenda.forms import MoveForm, RoomForm, SessionForm
 from agenda.labels import CHANGE_LABELS, SESSION_KIND_LABELS
 from core.db import utcnow
-from core.forms import ActionForm
+from core.forms import ActionForm, show_errors
 from core.i18n import LANGUAGES, current_language, is_known_zone, localize
 from core.security import ORGANISER, can_manage_events, role_required
 from events.models import DRAFT
@@ -243,15 +243,6 @@ def manage(slug: str):
     )
 
 
-def _show_errors(form, errors: dict) -> None:
-    for name, message in errors.items():
-        field = getattr(form, name, None) or (getattr(form, f"{name}_en", None) if name in ("title",) else None)
-        if field is not None:
-            field.errors = [*field.errors, str(message)]
-        else:
-            flash(str(message), "error")
-
-
 def _session_form_page(event, form, session, warnings):
     return (
         render_template(
@@ -278,7 +269,7 @@ def create_session(slug: str):
         except services.NeedsConfirmation as check:
             warnings = check.warnings
         except services.AgendaError as refusal:
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors, {"title": "title_en"})
         else:
             flash(_("The session is added to the draft programme."), "success")
             return redirect(url_for("agenda.manage", slug=event.slug))
@@ -302,7 +293,7 @@ def edit_session(slug: str, session_id: int):
         except services.NeedsConfirmation as check:
             warnings = check.warnings
         except services.AgendaError as refusal:
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors, {"title": "title_en"})
         else:
             flash(_("The changes are saved."), "success")
             return redirect(url_for("agenda.manage", slug=event.slug))
@@ -325,7 +316,7 @@ def move_session(slug: str, session_id: int):
         except services.NeedsConfirmation as check:
             warnings = check.warnings
         except services.AgendaError as refusal:
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors, {"title": "title_en"})
         else:
             flash(_("The session is moved."), "success")
             return redirect(url_for("agenda.manage", slug=event.slug))

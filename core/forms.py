@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from flask import flash
 from flask_babel import LazyString
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
@@ -45,3 +46,16 @@ def add_translated_fields(form_class: type[FlaskForm], name: str, field_class, *
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token travels."""
+
+
+def show_errors(form: FlaskForm, errors: dict, aliases: dict[str, str] | None = None) -> None:
+    """Puts each refusal of a service next to its field; one that belongs to no field becomes a flash message.
+
+    aliases name the field that stands for a whole group, such as the English title for "title".
+    """
+    for name, message in errors.items():
+        field = getattr(form, (aliases or {}).get(name, name), None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, str(message)]
+        else:
+            flash(str(message), "error")

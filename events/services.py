@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core import audit
 from core.db import db, utcnow
+from core.errors import Refused
 from core.i18n import LANGUAGES, is_known_zone
 from events.labels import RECURRENCE_LABELS
 from events.models import (
@@ -35,16 +36,8 @@ STALE_MESSAGE = _l(
 RESERVED_SLUGS = {"new", "series"}
 
 
-class EventError(ValueError):
-    """Refused input: {field: message} for the form to show next to each field."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
-
-
-class StaleEdit(EventError):
-    pass
+class EventError(Refused):
+    """What this domain refuses, field by field."""
 
 
 @dataclass
@@ -218,7 +211,7 @@ def create_event(data: EventData) -> Event:
 
 def update_event(event: Event, data: EventData, expected_version: int) -> Event:
     if expected_version != event.version:
-        raise StaleEdit({"version": STALE_MESSAGE})
+        raise EventError({"version": STALE_MESSAGE})
     errors, resolved = _validate(data, event.id)
     if errors:
         raise EventError(errors)
@@ -231,7 +224,7 @@ def update_event(event: Event, data: EventData, expected_version: int) -> Event:
         db.session.commit()
     except StaleDataError as error:
         db.session.rollback()
-        raise StaleEdit({"version": STALE_MESSAGE}) from error
+        raise EventError({"version": STALE_MESSAGE}) from error
     return event
 
 

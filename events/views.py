@@ -2,6 +2,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from core import audit
+from core.forms import show_errors
 from core.i18n import is_known_zone, zone_choices
 from core.security import ORGANISER, can_manage_events, role_required
 from events import services
@@ -12,17 +13,6 @@ from events.sections import event_sections
 from plan.services import all_paragraphs
 
 blueprint = Blueprint("events", __name__, url_prefix="/events")
-
-
-def _show_errors(form, errors: dict) -> None:
-    for name, message in errors.items():
-        field = getattr(form, name, None)
-        if field is None and name in ("title", "description"):
-            field = getattr(form, f"{name}_en")
-        if field is not None:
-            field.errors = [*field.errors, str(message)]
-        else:
-            flash(str(message), "error")
 
 
 @blueprint.get("/")
@@ -52,7 +42,7 @@ def create():
         try:
             event = services.create_event(form.to_data())
         except services.EventError as refusal:
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors, {"title": "title_en", "description": "description_en"})
         else:
             flash(_("The event is created as a draft."), "success")
             return redirect(url_for("events.show", slug=event.slug))
@@ -68,7 +58,7 @@ def create_series():
         try:
             series = services.save_series(None, form.to_data())
         except services.EventError as refusal:
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors, {"title": "title_en", "description": "description_en"})
         else:
             flash(_("The series is created."), "success")
             return redirect(url_for("events.show", slug=series.slug))
@@ -109,7 +99,7 @@ def edit(slug: str):
         try:
             services.update_event(event, form.to_data(), int(form.version.data or 0))
         except services.EventError as refusal:
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors, {"title": "title_en", "description": "description_en"})
         else:
             flash(_("The changes are saved."), "success")
             return redirect(url_for("events.show", slug=event.slug))
@@ -126,7 +116,7 @@ def _edit_series(slug: str):
         try:
             services.save_series(series, form.to_data())
         except services.EventError as refusal:
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors, {"title": "title_en", "description": "description_en"})
         else:
             flash(_("The changes are saved."), "success")
             return redirect(url_for("events.show", slug=series.slug))

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from accounts.models import User
 from agenda.models import Session
 from core.db import db, utcnow
+from core.errors import Refused
 from core.i18n import LANGUAGES
 from core.security import ADMIN, ORGANISER, RAPPORTEUR
 from events.models import DRAFT as EVENT_DRAFT
@@ -40,10 +41,8 @@ STALE_MESSAGE = _l(
 )
 
 
-class OutcomeError(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
+class OutcomeError(Refused):
+    """What this domain refuses, field by field."""
 
 
 @dataclass

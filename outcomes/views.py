@@ -1,14 +1,14 @@
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from core.forms import ActionForm
+from core.forms import ActionForm, show_errors
 from core.i18n import LANGUAGES, current_language
 from core.security import ORGANISER, RAPPORTEUR, role_required
-from core.xlsx import XLSX_MIMETYPE, SpreadsheetRefused
+from core.xlsx import SpreadsheetRefused, xlsx_response
 from events.services import find_event
 from outcomes import exports, importer, services
 from outcomes.forms import ImportForm, OutcomeForm, ReturnForm, StatusUpdateForm
@@ -24,21 +24,6 @@ def _visible_outcome(outcome_id: int):
     if outcome is None or not services.can_see(current_user, outcome):
         abort(404)
     return outcome
-
-
-def _xlsx(body: bytes, filename: str) -> Response:
-    response = Response(body, mimetype=XLSX_MIMETYPE)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _show_errors(form, errors: dict) -> None:
-    for name, message in errors.items():
-        field = getattr(form, name, None) or (form.text_en if name == "text" else None)
-        if field is not None:
-            field.errors = [*field.errors, str(message)]
-        else:
-            flash(str(message), "error")
 
 
 # Lists and pages ------------------------------------------------------------------------------------------------
@@ -90,7 +75,7 @@ def create():
         try:
             outcome = services.create_outcome(form.to_data(), current_user)
         except services.OutcomeError as refusal:
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors, {"text": "text_en"})
         else:
             flash(_("The outcome is saved as a draft."), "success")
             return redirect(url_for("outcomes.show", outcome_id=outcome.id))
@@ -111,7 +96,7 @@ def edit(outcome_id: int):
         try:
             services.update_outcome(outcome, form.to_data(), int(form.version.data or 0), current_user)
         except services.OutcomeError as refusal:
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors, {"text": "text_en"})
             if "version" in refusal.errors:
                 # The person sees what was saved meanwhile, keeps their text, and saves again knowingly.
                 current = services.find_outcome(outcome_id)
@@ -225,7 +210,7 @@ def import_outcomes():
 @blueprint.get("/outcomes/import/template.xlsx")
 @role_required(RAPPORTEUR, ORGANISER)
 def import_template():
-    return _xlsx(importer.template(), "outcomes-template.xlsx")
+    return xlsx_response(importer.template(), "outcomes-template.xlsx")
 
 
 # Coverage, road maps, report ------------------------------------------------------------------------------------
@@ -261,7 +246,9 @@ def roadmap(code: str):
 def roadmap_xlsx(code: str):
     actor = find_actor(code) or abort(404)
     language = _language()
-    return _xlsx(exports.roadmap_workbook(actor, services.roadmap(actor), language), f"roadmap-{code}-{language}.xlsx")
+    return xlsx_response(
+        exports.roadmap_workbook(actor, services.roadmap(actor), language), f"roadmap-{code}-{language}.xlsx"
+    )
 
 
 def _language() -> str:
@@ -292,7 +279,7 @@ def report_xlsx():
     start, end = _period()
     language = _language()
     body = exports.report_workbook(services.secretary_general_report(start, end), language)
-    return _xlsx(body, f"secretary-general-report-{start}-{end}-{language}.xlsx")
+    return xlsx_response(body, f"secretary-general-report-{start}-{end}-{language}.xlsx")
 
 
 # Blocks on other pages ------------------------------------------------------------------------------------------

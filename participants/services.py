@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from accounts.models import User
 from core.db import db, utcnow
+from core.errors import Refused
 from core.i18n import LANGUAGES
 from events.models import OPEN, Event
 from participants import tokens
@@ -32,10 +33,8 @@ from participants.models import (
 from plan.models import Actor
 
 
-class ParticipantsError(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
+class ParticipantsError(Refused):
+    """What this domain refuses, field by field."""
 
 
 def normalise_email(value: str) -> str | None:

@@ -6,10 +6,10 @@ from flask_login import current_user
 from agenda import ics
 from agenda.services import latest_version
 from core.db import db
-from core.forms import ActionForm
+from core.forms import ActionForm, show_errors
 from core.i18n import localize
 from core.security import ORGANISER, can_manage_events, role_required
-from core.xlsx import XLSX_MIMETYPE, SpreadsheetRefused
+from core.xlsx import SpreadsheetRefused, xlsx_response
 from events.models import DRAFT
 from events.services import find_event
 from participants import exports, importer, mails, services
@@ -41,21 +41,6 @@ def _event(slug: str):
     return event
 
 
-def _show_errors(form, errors: dict) -> None:
-    for name, message in errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, str(message)]
-        else:
-            flash(str(message), "error")
-
-
-def _xlsx(body: bytes, filename: str) -> Response:
-    response = Response(body, mimetype=XLSX_MIMETYPE)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 # Registration ---------------------------------------------------------------------------------------------------
 
 
@@ -76,7 +61,7 @@ def register(slug: str):
         try:
             registration = services.register(event, form.to_data(), invitation=invitation, user=current_user)
         except services.ParticipantsError as refusal:
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors)
         else:
             return render_template("participants/registered.html", event=event, registration=registration)
     is_open = services.registration_open(event)
@@ -105,7 +90,7 @@ def manage(token: str):
         try:
             services.update_registration(registration, form.to_data())
         except services.ParticipantsError as refusal:
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors)
         else:
             flash(_("Your registration is updated."), "success")
             return redirect(url_for("participants.manage", token=token))
@@ -192,7 +177,7 @@ def colleague(token: str):
             db.session.commit()
         except services.ParticipantsError as refusal:
             db.session.rollback()
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors)
         else:
             flash(_("Thank you: your colleague receives an invitation of their own."), "success")
             return redirect(url_for("participants.invitation", token=token))
@@ -307,7 +292,7 @@ def upload_invitees(slug: str):
 @role_required(ORGANISER)
 def invitees_template(slug: str):
     _event(slug)
-    return _xlsx(importer.template(), "invitees-template.xlsx")
+    return xlsx_response(importer.template(), "invitees-template.xlsx")
 
 
 @blueprint.post("/events/<slug>/invitations/<action>")
@@ -369,7 +354,7 @@ def participants(slug: str):
 def participants_xlsx(slug: str):
     event = _event(slug)
     body = exports.participants_workbook(event, services.registrations(event, _filters()))
-    return _xlsx(body, f"participants-{event.slug}.xlsx")
+    return xlsx_response(body, f"participants-{event.slug}.xlsx")
 
 
 @blueprint.get("/events/<slug>/participants/by-delegation")
@@ -470,7 +455,7 @@ def person(person_id: int | None = None):
         try:
             services.save_person(form.person_data(), existing)
         except services.ParticipantsError as refusal:
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors)
         else:
             flash(_("The directory is updated."), "success")
             return redirect(url_for("participants.directory"))
@@ -489,7 +474,7 @@ def delegation():
                 form.code.data.strip(), form.kind.data, form.translations("name"), form.actor_code.data or ""
             )
         except services.ParticipantsError as refusal:
-            _show_errors(form, {("name_en" if k == "name" else k): v for k, v in refusal.errors.items()})
+            show_errors(form, refusal.errors, {"name": "name_en"})
         else:
             flash(_("The directory is updated."), "success")
             return redirect(url_for("participants.directory"))
