@@ -44,6 +44,8 @@ def _register_blueprints(app: Flask) -> None:
     from events.sections import event_sections
     from events.views import blueprint as events
     from events.views import paragraph_block
+    from materials.views import blueprint as materials
+    from materials.views import event_section as materials_section
     from outcomes.views import blueprint as outcomes
     from outcomes.views import event_section as outcomes_section
     from outcomes.views import paragraph_block as outcome_block
@@ -52,7 +54,7 @@ def _register_blueprints(app: Flask) -> None:
     from plan.followups import paragraph_blocks
     from plan.views import blueprint as plan
 
-    for blueprint in (core, accounts, plan, events, agenda, participants, outcomes):
+    for blueprint in (core, accounts, plan, events, agenda, participants, outcomes, materials):
         app.register_blueprint(blueprint)
     paragraph_blocks.register(paragraph_block)
     paragraph_blocks.register(session_block)
@@ -60,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
     event_sections.register(registration_section)
     event_sections.register(agenda_section)
     event_sections.register(outcomes_section)
+    event_sections.register(materials_section)
 
 
 def _register_commands(app: Flask) -> None:
@@ -79,6 +82,7 @@ def _register_commands(app: Flask) -> None:
         from agenda import demo as demo_agenda
         from events import demo as demo_events
         from events.models import Event
+        from materials import demo as demo_materials
         from outcomes import demo as demo_outcomes
         from participants import demo as demo_participants
         from plan import reference
@@ -95,6 +99,7 @@ def _register_commands(app: Flask) -> None:
             click.echo(f"Programmes: {', '.join(demo_agenda.seed()) or 'already there'}")
             click.echo(f"Outcomes: {demo_outcomes.seed()} recorded")
             click.echo(f"Participants: {demo_participants.seed()} registrations")
+            click.echo(f"Materials: {demo_materials.seed()} files")
         click.echo("Demo accounts (e-mail / password / role), where they exist:")
         for email, password, role in demo_accounts.existing_demo_accounts():
             click.echo(f"  {email} / {password} / {role}")
@@ -106,6 +111,7 @@ def _register_error_pages(app: Flask) -> None:
         403: lambda: _("You are not allowed to see this page."),
         404: lambda: _("This page does not exist."),
         405: lambda: _("This action is not allowed here."),
+        413: lambda: _("The file is too large."),
         429: lambda: _("Too many requests. Please wait a moment."),
         500: lambda: _("Something went wrong on our side. Please try again later."),
     }

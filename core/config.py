@@ -37,6 +37,10 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "0") == "1",
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "meetings@localhost"),
+        "MATERIALS_STORAGE": os.environ.get("MATERIALS_STORAGE", str(instance_path / "materials")),
+        "MATERIALS_MAX_BYTES": int(os.environ.get("MATERIALS_MAX_BYTES", str(20 * 1024 * 1024))),
+        # Bodies larger than the largest document (plus the form around it) are refused before anything is read.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MATERIALS_MAX_BYTES", str(20 * 1024 * 1024))) + 1024 * 1024,
         "LOGIN_THROTTLE_LIMIT": int(os.environ.get("LOGIN_THROTTLE_LIMIT", "5")),
         "LOGIN_THROTTLE_WINDOW_MINUTES": int(os.environ.get("LOGIN_THROTTLE_WINDOW_MINUTES", "15")),
     }

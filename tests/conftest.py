@@ -43,6 +43,7 @@ def app(tmp_path_factory):
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
             "SERVER_NAME": "localhost",
+            "MATERIALS_STORAGE": str(tmp_path_factory.mktemp("materials")),
         }
     )
     with application.app_context():
@@ -155,6 +156,7 @@ def demo(app):
     from accounts import demo as demo_accounts
     from agenda import demo as demo_agenda
     from events import demo as demo_events
+    from materials import demo as demo_materials
     from outcomes import demo as demo_outcomes
     from participants import demo as demo_participants
 
@@ -164,4 +166,5 @@ def demo(app):
         demo_agenda.seed()
         demo_outcomes.seed()
         demo_participants.seed()
+        demo_materials.seed()
         db.session.remove()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from agenda.models import Room, Session
 from core.db import db
+from materials.models import Material, MaterialFile
 from outcomes.models import Outcome
 from participants.models import Person, Registration
 
@@ -33,6 +34,11 @@ PUBLIC = {
     "outcomes.roadmap_xlsx",
     "outcomes.report",
     "outcomes.report_xlsx",
+    # Each material is checked against the reader (public, participants of the meeting, named roles): 404 otherwise.
+    "materials.index",
+    "materials.show",
+    "materials.download",
+    "materials.archive",
     # Open to whoever holds the link's token (a registration's or an invitation's); a wrong token is a 404.
     "participants.register",
     "participants.manage",
@@ -68,6 +74,11 @@ def _values(app):
             "registration_id": db.session.scalar(select(Registration.id).order_by(Registration.id)),
             "person_id": db.session.scalar(select(Person.id).order_by(Person.id)),
             "message_id": 1,
+            "material_id": db.session.scalar(
+                select(Material.id).where(Material.distribution == "public").order_by(Material.id)
+            ),
+            "language": "en",
+            "file_id": db.session.scalar(select(MaterialFile.id).order_by(MaterialFile.id)),
         }
 
 

@@ -13,6 +13,7 @@ PAGES = [
     "/plan/bucharest-2001/29",
     "/plan/coverage",
     "/outcomes/",
+    "/events/bishkek-2001/materials/",
     "/login",
 ]
 ORGANISER_PAGES = ["/events/new", "/events/bishkek-2001/agenda/manage", "/outcomes/new?event=bishkek-2001"]
