@@ -194,10 +194,7 @@ def colleague(token: str):
 # Invitations, as organisers manage them -----------------------------------------------------------------------
 
 
-@blueprint.get("/events/<slug>/invitations")
-@role_required(ORGANISER)
-def invitations(slug: str):
-    event = _event(slug)
+def _invitations_page(event, upload_form=None, problems=()):
     items = services.invitations(event)
     people_form = InvitePeopleForm()
     people_form.people.choices = [(p.id, f"{p.full_name} — {p.email}") for p in services.people()]
@@ -211,10 +208,24 @@ def invitations(slug: str):
         effective_status=services.effective_status,
         people_form=people_form,
         delegations_form=delegations_form,
-        upload_form=UploadForm(),
+        upload_form=upload_form or UploadForm(),
         action_form=ActionForm(),
-        problems=[],
+        problems=list(problems),
     )
+
+
+@blueprint.get("/events/<slug>/invitations")
+@role_required(ORGANISER)
+def invitations(slug: str):
+    return _invitations_page(_event(slug))
+
+
+def _prepared(event, created: int, already: int):
+    flash(
+        _("Invitations prepared: %(created)d; already invited: %(already)d.", created=created, already=already),
+        "success",
+    )
+    return redirect(url_for("participants.invitations", slug=event.slug))
 
 
 def _back_to_invitations(event):
@@ -230,11 +241,7 @@ def invite_people(slug: str):
         abort(400)
     chosen = list(db.session.scalars(db.select(Person).where(Person.id.in_(form.people.data or []))))
     created, already = services.invite(event, chosen)
-    flash(
-        _("Invitations prepared: %(created)d; already invited: %(already)d.", created=created, already=already),
-        "success",
-    )
-    return _back_to_invitations(event)
+    return _prepared(event, created, already)
 
 
 @blueprint.post("/events/<slug>/invitations/delegations")
@@ -245,11 +252,7 @@ def invite_delegations(slug: str):
     if not form.validate_on_submit():
         abort(400)
     created, already = services.invite_delegations(event, form.delegations.data or [])
-    flash(
-        _("Invitations prepared: %(created)d; already invited: %(already)d.", created=created, already=already),
-        "success",
-    )
-    return _back_to_invitations(event)
+    return _prepared(event, created, already)
 
 
 @blueprint.post("/events/<slug>/invitations/upload")
@@ -268,24 +271,8 @@ def upload_invitees(slug: str):
         flash(str(refusal), "error")
         return _back_to_invitations(event)
     if problems:
-        items = services.invitations(event)
-        return render_template(
-            "participants/invitations.html",
-            event=event,
-            invitations=items,
-            counts=services.invitation_counts(items),
-            effective_status=services.effective_status,
-            people_form=InvitePeopleForm(),
-            delegations_form=InviteDelegationsForm(),
-            upload_form=form,
-            action_form=ActionForm(),
-            problems=problems,
-        ), 400
-    flash(
-        _("Invitations prepared: %(created)d; already invited: %(already)d.", created=created, already=already),
-        "success",
-    )
-    return _back_to_invitations(event)
+        return _invitations_page(event, form, problems), 400
+    return _prepared(event, created, already)
 
 
 @blueprint.get("/events/<slug>/invitations/template.xlsx")

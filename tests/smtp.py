@@ -1,12 +1,13 @@
 """A real SMTP server on loopback (aiosmtpd) for the tests that deliver mail."""
 
-import socket
 from contextlib import contextmanager
 from email import message_from_bytes
 from email.policy import default as email_policy
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from tests.servers import free_port
 
 
 class Recorder:
@@ -32,12 +33,6 @@ class Recorder:
     @property
     def messages(self):
         return [message_from_bytes(raw, policy=email_policy) for _recipients, raw in self.received]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager

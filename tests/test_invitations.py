@@ -85,6 +85,7 @@ def test_a_wrong_row_imports_nothing_and_is_reported_by_number(app, organiser, m
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Nothing was imported." in page and "Row 5:" in page and "atlantis" in page
+    assert "H.E. Head of Delegation — head.kg@example.org" in page  # the rest of the page still works
     assert invitations(app) == [] and _count(app, Person) == people_before
 
 
