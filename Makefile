@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations extract-translations lint bench browser-deps clean
+.PHONY: run test install translations extract-translations lint bench browser-deps redis clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ translations: $(INSTALLED)
 
 # Pull new strings from code and templates, then merge them into the six catalogs for translation.
 extract-translations: $(INSTALLED)
-	$(BIN)/pybabel extract --mapping babel.cfg --keywords _l --keywords lazy_gettext --add-comments TRANSLATORS: \
+	$(BIN)/pybabel extract --mapping babel.cfg --keywords _l --keywords lazy_gettext --keywords N_ --add-comments TRANSLATORS: \
 		--project follow-up-meetings --no-location --sort-output --output-file translations/messages.pot .
 	$(BIN)/pybabel update --input-file translations/messages.pot --output-dir translations --no-fuzzy-matching --ignore-obsolete
 	# English is the source language: its catalog repeats each message (GNU gettext's msgen).
@@ -46,8 +46,14 @@ node_modules/axe-core/axe.min.js: package.json
 
 browser-deps: $(CHROMIUM) node_modules/axe-core/axe.min.js
 
+# Instances share the API's rate-limit counts through Redis; the tests prove it against a real server on loopback.
+redis:
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || { command -v redis-server >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq redis-server); \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; }
+
 # pytest exits non-zero (5) when it collects no test, which fails this target.
-test: translations browser-deps
+test: translations browser-deps redis
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Figures go to docs/performance.md with the machine and the date.
@@ -58,6 +64,7 @@ bench: translations /usr/bin/wrk
 	$(BIN)/python -m benchmarks.agenda
 	$(BIN)/python -m benchmarks.outcomes
 	$(BIN)/python -m benchmarks.participants
+	$(BIN)/python -m benchmarks.api
 	$(BIN)/python -m benchmarks.load
 
 lint: $(INSTALLED)

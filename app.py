@@ -1,21 +1,44 @@
 """The application factory: configuration, extensions, one blueprint per domain, CLI commands."""
 
+import json
 from pathlib import Path
 
 import click
 from flask import Flask, render_template
 from flask_babel import gettext as _
+from flask_openapi3 import Info, OpenAPI
 from flask_wtf.csrf import CSRFProtect
 
-from core import i18n, security
+from core import api, i18n, security
 from core.config import from_environment
 from core.db import db, migrate
 
 csrf = CSRFProtect()
 
 
+API_INFO = Info(
+    title="Follow-up meetings of the Bucharest Plan of Action",
+    version="1.0.0",
+    description=(
+        "Meetings, their programmes, the plan's paragraphs, public documents and approved outcomes, readable by "
+        "anyone. With a personal token (created in your profile) organisers also create and change meetings, "
+        "sessions, invitations and outcomes. Errors are RFC 9457 problem details; lists are paged (Link headers); "
+        "every GET answers with an ETag and honours If-None-Match; PATCH honours If-Match."
+    ),
+)
+
+
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # flask-openapi3's Flask subclass: it collects the API's pydantic models into the OpenAPI document.
+    app = OpenAPI(
+        __name__,
+        info=API_INFO,
+        security_schemes={"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        validation_error_model=api.Problem,
+        validation_error_callback=api.validation_problem,
+        doc_ui=False,
+        instance_relative_config=True,
+    )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.config.update(from_environment(Path(app.instance_path)))
     if config:
@@ -28,8 +51,12 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    api.init_app(app)
+    # Checks every response against its declared model while testing.
+    app.validate_response = bool(app.config.get("TESTING"))
 
     _register_blueprints(app)
+    _register_api(app)
     _register_commands(app)
     _register_error_pages(app)
     return app
@@ -65,6 +92,23 @@ def _register_blueprints(app: Flask) -> None:
     event_sections.register(materials_section)
 
 
+def _register_api(app: OpenAPI) -> None:
+    from accounts.tokens import user_for_token
+    from agenda.api import api as agenda_api
+    from events.api import api as events_api
+    from materials.api import api as materials_api
+    from outcomes.api import api as outcomes_api
+    from participants.api import api as participants_api
+    from plan.api import api as plan_api
+
+    api.bearer.loader = user_for_token
+    blueprints = (plan_api, events_api, agenda_api, participants_api, materials_api, outcomes_api)
+    for blueprint in blueprints:
+        # The API takes no cookies, only bearer tokens: there is no session for a forged request to ride on.
+        csrf.exempt(blueprint)
+        app.register_api(blueprint)
+
+
 def _register_commands(app: Flask) -> None:
     from accounts.cli import users_cli
     from core.mail import outbox_cli
@@ -73,6 +117,12 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(plan_cli)
     app.cli.add_command(outbox_cli)
+
+    # Replaces flask-openapi3's command of the same name, which would print the document without our additions.
+    @app.cli.command("openapi")
+    def openapi() -> None:
+        """Print the OpenAPI 3.1 document that /api/v1/openapi.json serves."""
+        click.echo(json.dumps(api.document(app), indent=2, ensure_ascii=False))
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only when the database holds no event yet.")
@@ -118,6 +168,8 @@ def _register_error_pages(app: Flask) -> None:
     for code, message in messages.items():
 
         def handler(error, code=code, message=message):
+            if api.is_api_request():
+                return api.error_response(error)
             return render_template("error.html", code=code, message=message()), code
 
         app.register_error_handler(code, handler)

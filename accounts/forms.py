@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from accounts.tokens import MAX_NAME_LENGTH
 from core.forms import choices
 from core.i18n import LANGUAGE_NAMES, is_known_zone, zone_choices
 
@@ -24,3 +25,8 @@ class ProfileForm(FlaskForm):
     def validate_timezone(self, field):
         if field.data != "UTC" and not is_known_zone(field.data):
             raise ValidationError(_l("Unknown time zone."))
+
+
+class ApiTokenForm(FlaskForm):
+    # Its own id: the preferences form on the same page has a "name" field too.
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)], id="token-name")

@@ -41,6 +41,13 @@ def from_environment(instance_path: Path) -> dict:
         "MATERIALS_MAX_BYTES": int(os.environ.get("MATERIALS_MAX_BYTES", str(20 * 1024 * 1024))),
         # Bodies larger than the largest document (plus the form around it) are refused before anything is read.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MATERIALS_MAX_BYTES", str(20 * 1024 * 1024))) + 1024 * 1024,
+        # The JSON API's budgets, per token or per client address without one (Flask-Limiter's notation).
+        "API_RATE_LIMIT_ANONYMOUS": os.environ.get("API_RATE_LIMIT_ANONYMOUS", "120 per minute"),
+        "API_RATE_LIMIT_TOKEN": os.environ.get("API_RATE_LIMIT_TOKEN", "1200 per minute"),
+        "API_RATE_LIMIT_ADDRESS": os.environ.get("API_RATE_LIMIT_ADDRESS", "3000 per minute"),
+        # memory:// counts per process; with several workers or instances, redis://host:6379 shares the counts.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "follow-up-api"),
         "LOGIN_THROTTLE_LIMIT": int(os.environ.get("LOGIN_THROTTLE_LIMIT", "5")),
         "LOGIN_THROTTLE_WINDOW_MINUTES": int(os.environ.get("LOGIN_THROTTLE_WINDOW_MINUTES", "15")),
     }

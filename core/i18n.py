@@ -40,9 +40,18 @@ FORMAT_LOCALES = {"en": "en_GB"}
 babel = Babel()
 
 
+def _in_api() -> bool:
+    """The JSON API keeps no session and changes no profile: its language comes from Accept-Language alone."""
+    from core.api import is_api_request  # core.api builds on this module
+
+    return is_api_request()
+
+
 def select_locale() -> str:
     if not has_request_context():
         return "en"
+    if _in_api():
+        return request.accept_languages.best_match(LANGUAGES) or "en"
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
@@ -54,7 +63,7 @@ def select_locale() -> str:
 def remember_requested_language() -> None:
     """?lang=xx on any page switches the interface and keeps the choice (session, and profile when signed in)."""
     requested = request.args.get("lang")
-    if requested not in LANGUAGES:
+    if requested not in LANGUAGES or _in_api():
         return
     session["lang"] = requested
     if current_user.is_authenticated and current_user.language != requested:

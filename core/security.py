@@ -38,6 +38,28 @@ def can_manage_events() -> bool:
     return current_user.is_authenticated and current_user.role in (ADMIN, ORGANISER)
 
 
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def refuse_nul_characters() -> None:
+    """No text a person writes holds a NUL character, and PostgreSQL cannot store one: refused at the door (400)."""
+    parts = [request.path, *(text for pair in request.args.items(multi=True) for text in pair)]
+    if request.method in ("POST", "PUT", "PATCH"):
+        if request.is_json:
+            parts.append(request.get_json(silent=True))
+        else:
+            parts += [text for pair in request.form.items(multi=True) for text in pair]
+    if any(_holds_nul(part) for part in parts):
+        abort(400)
+
+
 def add_security_headers(response):
     response.headers.setdefault(
         "Content-Security-Policy",
@@ -58,4 +80,5 @@ def add_security_headers(response):
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)

@@ -1,8 +1,8 @@
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from core import mail
+from core import api, mail
 from core.audit import ACTION_LABELS
 from core.db import db
 from core.security import ORGANISER, role_required
@@ -47,6 +47,24 @@ def outbox_message(message_id: int):
         headers=mail.headers(message),
         attachments=mail.decoded_attachments(message),
         statuses=mail.STATUS_LABELS,
+    )
+
+
+@blueprint.get(api.PREFIX + "/openapi.json")
+def api_document():
+    """The OpenAPI 3.1 description of the API, generated from the models that validate its requests."""
+    spec = {**api.document(current_app), "servers": [{"url": url_for("core.home", _external=True).rstrip("/")}]}
+    return api.respond(spec)
+
+
+@blueprint.get(api.PREFIX + "/docs")
+def api_docs():
+    spec = api.document(current_app)
+    return render_template(
+        "core/api_docs.html",
+        info=spec["info"],
+        sections=api.reference_sections(spec),
+        schemas=api.schema_sections(spec),
     )
 
 

@@ -228,9 +228,40 @@ def update_event(event: Event, data: EventData, expected_version: int) -> Event:
     return event
 
 
-def change_status(event: Event, status: str, note: str = "") -> Event:
+def event_data(event: Event) -> EventData:
+    """The event as input to update_event: what a partial change starts from."""
+    zone = event.timezone
+    return EventData(
+        slug=event.slug,
+        kind=event.kind,
+        title=dict(event.title or {}),
+        description=dict(event.description or {}),
+        starts_local=to_local(event.starts_at, zone),
+        ends_local=to_local(event.ends_at, zone),
+        timezone=zone,
+        venue=event.venue,
+        city=event.city,
+        working_languages=list(event.working_languages or []),
+        capacity=event.capacity,
+        registration_deadline_local=to_local(event.registration_deadline, zone)
+        if event.registration_deadline
+        else None,
+        visibility=event.visibility,
+        requires_approval=event.requires_approval,
+        organisers=[actor.code for actor in event.organisers],
+        partners=[actor.code for actor in event.partners],
+        paragraphs=[paragraph.reference for paragraph in event.paragraphs],
+        series_slug=event.series.slug if event.series else "",
+    )
+
+
+def check_transition(event: Event, status: str) -> None:
     if status not in TRANSITIONS.get(event.status, ()):
         raise EventError({"status": _l("This change of status is not possible.")})
+
+
+def change_status(event: Event, status: str, note: str = "") -> Event:
+    check_transition(event, status)
     before = event.status
     event.status = status
     event.status_note = note.strip()
@@ -242,7 +273,7 @@ def change_status(event: Event, status: str, note: str = "") -> Event:
     return event
 
 
-def _eager():
+def eager_options():
     return (
         selectinload(Event.bodies),
         selectinload(Event.paragraphs).selectinload(Paragraph.document),
@@ -251,14 +282,14 @@ def _eager():
 
 
 def find_event(slug: str) -> Event | None:
-    return db.session.scalar(select(Event).where(Event.slug == slug).options(*_eager()))
+    return db.session.scalar(select(Event).where(Event.slug == slug).options(*eager_options()))
 
 
 def find_series(slug: str) -> Series | None:
     query = (
         select(Series)
         .where(Series.slug == slug)
-        .options(selectinload(Series.events).options(*_eager()), selectinload(Series.convened_by))
+        .options(selectinload(Series.events).options(*eager_options()), selectinload(Series.convened_by))
     )
     return db.session.scalar(query)
 
@@ -273,7 +304,7 @@ class EventFilters:
 def list_events(filters: EventFilters, include_drafts: bool = False, now: datetime | None = None):
     """(upcoming, past) events matching the filters, each loaded with what the list shows."""
     now = now or utcnow()
-    query = select(Event).options(*_eager()).order_by(Event.starts_at)
+    query = select(Event).options(*eager_options()).order_by(Event.starts_at)
     if not include_drafts:
         query = query.where(Event.status != DRAFT)
     if filters.kind:

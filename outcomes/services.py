@@ -2,7 +2,7 @@
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
@@ -185,6 +185,20 @@ def _set_actors(outcome: Outcome, actors: list[Actor]) -> None:
     db.session.expire(outcome, ["actors"])
 
 
+def outcome_data(outcome: Outcome) -> OutcomeData:
+    """The outcome as input to update_outcome: what a partial change starts from."""
+    return OutcomeData(
+        event_slug=outcome.event.slug if outcome.event else "",
+        session_uid=outcome.session.uid if outcome.session else "",
+        kind=outcome.kind,
+        text=dict(outcome.text or {}),
+        paragraphs=[p.reference for p in outcome.paragraphs],
+        actors=[a.code for a in outcome.actors],
+        deadline=outcome.deadline,
+        implementation_status=outcome.implementation_status,
+    )
+
+
 def check(data: OutcomeData) -> dict:
     errors, resolved = _validate(data)
     if errors:
@@ -353,6 +367,9 @@ class OutcomeFilters:
     kind: str = ""
     status: str = ""
     review: str = ""
+    # Outcomes of meetings starting within these days (UTC).
+    held_from: date | None = None
+    held_to: date | None = None
 
 
 def _visible(query, user: User):
@@ -379,6 +396,10 @@ def _filtered(query, filters: OutcomeFilters):
         query = query.where(Outcome.implementation_status == filters.status)
     if filters.review:
         query = query.where(Outcome.review_state == filters.review)
+    if filters.held_from:
+        query = query.where(Outcome.event.has(Event.starts_at >= datetime.combine(filters.held_from, time.min, UTC)))
+    if filters.held_to:
+        query = query.where(Outcome.event.has(Event.starts_at <= datetime.combine(filters.held_to, time.max, UTC)))
     return query
 
 

@@ -47,3 +47,24 @@ def test_hostile_titles_are_escaped_in_html_ics_and_xlsx(app, organiser, browser
     assert "'" + HOSTILE[3] in names and "'" + HOSTILE[4] in names and "'" + HOSTILE[5] in names
     participants = organiser.get("/events/vienna-2026/participants?lang=en").get_data(as_text=True)
     assert "<script>alert" not in participants
+
+
+def test_nul_characters_are_refused_at_the_door(app, organiser, demo):
+    """PostgreSQL cannot store NUL and no one types it: addresses, queries, forms and JSON holding one get 400."""
+    from sqlalchemy import func, select
+
+    from core.db import db
+    from events.models import Event
+
+    client = app.test_client()
+    assert client.get("/plan/actors/odihr%00").status_code == 400
+    assert client.get("/events/?paragraph=%00").status_code == 400
+    assert client.get("/api/v1/actors?kind=%00").status_code == 400
+    assert client.get("/api/v1/actors?kind=%00").mimetype == "application/problem+json"
+    with app.app_context():
+        before = db.session.scalar(select(func.count(Event.id)))
+    organiser.get("/events/new")
+    assert organiser.post("/events/new", {"slug": "nul", "title-en": "Nul\x00here"}).status_code == 400
+    assert client.post("/api/v1/meetings", json={"slug": "nul\x00"}).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Event.id))) == before

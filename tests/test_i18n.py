@@ -184,7 +184,7 @@ SAME_IN_TRANSLATION = {
         "Version %(number)d",
     },
     "it": NEUTRAL | {"File", "Password", "in %(language)s"},
-    "ru": NEUTRAL,
+    "ru": NEUTRAL | {"JSON API"},
     "es": NEUTRAL,
 }
 

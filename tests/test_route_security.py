@@ -1,6 +1,7 @@
 """Security checks generated from the app's URL map, so that a new route cannot escape them.
 
-Every route must be classified: public, for any signed-in user, or restricted to roles (role_required).
+Every route must be classified: public, for any signed-in user, or restricted to roles (role_required, or
+core.api.roles_required for the JSON API, whose token checks are in test_api.py: the API takes no cookies).
 """
 
 import pytest
@@ -47,9 +48,31 @@ PUBLIC = {
     "participants.invitation",
     "participants.decline",
     "participants.colleague",
+    # The JSON API's reading operations and its documentation.
+    "core.api_document",
+    "core.api_docs",
+    "api_plan.list_paragraphs",
+    "api_plan.get_paragraph",
+    "api_plan.list_actors",
+    "api_events.list_meetings",
+    "api_events.get_meeting",
+    "api_agenda.list_sessions",
+    "api_agenda.get_session",
+    "api_materials.list_materials",
+    "api_materials.get_material",
+    "api_outcomes.list_outcomes",
+    "api_outcomes.get_outcome",
 }
 TOKEN_PAGES = {"agenda.personal_calendar", "participants.manage", "participants.feed", "participants.invitation"}
-SIGNED_IN = {"accounts.logout", "accounts.profile", "agenda.pick", "agenda.my_agenda", "agenda.revoke"}
+SIGNED_IN = {
+    "accounts.logout",
+    "accounts.profile",
+    "accounts.create_token",
+    "accounts.revoke_token",
+    "agenda.pick",
+    "agenda.my_agenda",
+    "agenda.revoke",
+}
 
 
 def _values(app):
@@ -74,6 +97,9 @@ def _values(app):
             "registration_id": db.session.scalar(select(Registration.id).order_by(Registration.id)),
             "person_id": db.session.scalar(select(Person.id).order_by(Person.id)),
             "message_id": 1,
+            "token_id": 1,
+            "reference": "bucharest-2001:20",
+            "invitation_id": 1,
             "material_id": db.session.scalar(
                 select(Material.id).where(Material.distribution == "public").order_by(Material.id)
             ),
@@ -82,13 +108,17 @@ def _values(app):
         }
 
 
-def _routes(app, values):
+def _routes(app, values, api=False):
+    """Pages (cookies, CSRF, redirects to sign in) or, with api=True, the JSON API's operations."""
     for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api_") != api:
+            continue
         url = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
         yield rule.endpoint, url, rule.methods - {"HEAD", "OPTIONS"}
 
 
 def test_every_route_is_classified(app):
+    assert sum(1 for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api_")) >= 20
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
         restricted = getattr(view, "required_roles", None)
@@ -145,7 +175,7 @@ def test_signed_in_routes_send_anonymous_users_to_sign_in(browser, demo, app):
 
 def test_public_pages_answer_without_sign_in(browser, demo, app):
     values = _values(app)
-    for endpoint, url, methods in _routes(app, values):
+    for endpoint, url, methods in [*_routes(app, values), *_routes(app, values, api=True)]:
         if endpoint in PUBLIC and "GET" in methods and endpoint not in TOKEN_PAGES:
             assert browser.get(url).status_code == 200, endpoint
         elif endpoint in TOKEN_PAGES:

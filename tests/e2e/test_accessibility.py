@@ -15,8 +15,14 @@ PAGES = [
     "/outcomes/",
     "/events/bishkek-2001/materials/",
     "/login",
+    "/api/v1/docs",
 ]
-ORGANISER_PAGES = ["/events/new", "/events/bishkek-2001/agenda/manage", "/outcomes/new?event=bishkek-2001"]
+ORGANISER_PAGES = [
+    "/events/new",
+    "/events/bishkek-2001/agenda/manage",
+    "/outcomes/new?event=bishkek-2001",
+    "/profile",
+]
 
 
 def serious_violations(page) -> list[str]:

@@ -1,0 +1,273 @@
+"""Meetings in the JSON API: read by anyone once published; created and changed with an organiser's token."""
+
+from datetime import UTC, date, datetime, time
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from flask import url_for
+from flask_babel import gettext as _
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import select
+
+from core.api import (
+    BEARER,
+    N_,
+    OPTIONAL_BEARER,
+    ApiError,
+    Language,
+    LongText,
+    Page,
+    PageQuery,
+    ShortText,
+    Strict,
+    Texts,
+    blueprint,
+    caller_organises,
+    check_if_match,
+    in_range,
+    paginate,
+    refused,
+    respond,
+    respond_page,
+    roles_required,
+    wall_clock,
+)
+from core.security import ORGANISER
+from events import services
+from events.models import DRAFT, KINDS, STATUSES, VISIBILITIES, Event, Series
+from plan.models import Document, Paragraph
+
+api = blueprint("api_events", __name__, "Meetings", "Conferences, workshops and meetings that follow up the plan.")
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class MeetingOut(BaseModel):
+    slug: str
+    kind: str
+    status: str
+    title: Texts
+    description: Texts
+    starts_at: datetime = Field(description="In the meeting's own time zone, with its offset on that date.")
+    ends_at: datetime
+    timezone: str = Field(description="A tz database name, e.g. `Asia/Bishkek`.")
+    venue: str
+    city: str
+    working_languages: list[str]
+    visibility: str
+    requires_approval: bool
+    capacity: int | None
+    registration_deadline: datetime | None
+    organisers: list[str] = Field(description="Codes of the organising bodies.")
+    partners: list[str]
+    paragraphs: list[str] = Field(description="References of the plan's paragraphs the meeting follows up.")
+    series: str | None
+    url: str
+
+
+class MeetingsQuery(PageQuery):
+    status: Literal[STATUSES] | None = None
+    kind: Literal[KINDS] | None = None
+    paragraph: str | None = Field(None, max_length=60, description="Meetings following up this paragraph.")
+    series: str | None = Field(None, max_length=80)
+    from_date: date | None = Field(None, description="Meetings ending on or after this day (UTC).")
+    to_date: date | None = Field(None, description="Meetings starting on or before this day (UTC).")
+
+    _dates = field_validator("from_date", "to_date")(in_range)
+
+
+class MeetingPath(BaseModel):
+    slug: str = Field(max_length=80)
+
+
+class MeetingBody(Strict):
+    slug: str = Field(max_length=80, pattern=SLUG, description="The meeting's address: /events/<slug>/.")
+    kind: Literal[KINDS]
+    title: dict[Language, ShortText] = Field(min_length=1)
+    description: dict[Language, LongText] = Field(default_factory=dict)
+    starts_at: datetime = Field(
+        description="With an offset, that instant; without one, wall-clock time in the meeting's time zone."
+    )
+    ends_at: datetime
+    timezone: str = Field(max_length=64)
+    venue: str = Field("", max_length=200)
+    city: str = Field("", max_length=100)
+    working_languages: list[Language] = Field(default_factory=list)
+    capacity: int | None = Field(None, ge=1, le=100_000)
+    registration_deadline: datetime | None = None
+    visibility: Literal[VISIBILITIES] = "public"
+    requires_approval: bool = False
+    organisers: list[str] = Field(default_factory=list, max_length=50)
+    partners: list[str] = Field(default_factory=list, max_length=50)
+    paragraphs: list[str] = Field(default_factory=list, max_length=100)
+    series: str | None = Field(None, max_length=80)
+
+    _dates = field_validator("starts_at", "ends_at", "registration_deadline")(in_range)
+
+
+class MeetingPatchBody(Strict):
+    """Only the fields sent change; `status` moves the meeting along its life (draft → open → closed → held)."""
+
+    slug: str = Field(None, max_length=80, pattern=SLUG)
+    kind: Literal[KINDS] = None
+    title: dict[Language, ShortText] = None
+    description: dict[Language, LongText] = None
+    starts_at: datetime = None
+    ends_at: datetime = None
+    timezone: str = Field(None, max_length=64)
+    venue: str = Field(None, max_length=200)
+    city: str = Field(None, max_length=100)
+    working_languages: list[Language] = None
+    capacity: int | None = Field(None, ge=1, le=100_000)
+    registration_deadline: datetime | None = None
+    visibility: Literal[VISIBILITIES] = None
+    requires_approval: bool = None
+    organisers: list[str] = Field(None, max_length=50)
+    partners: list[str] = Field(None, max_length=50)
+    paragraphs: list[str] = Field(None, max_length=100)
+    series: str | None = Field(None, max_length=80)
+    status: Literal[STATUSES] = None
+    status_note: str = Field(None, max_length=500)
+
+    _dates = field_validator("starts_at", "ends_at", "registration_deadline")(in_range)
+
+
+def _in_zone(instant: datetime | None, zone_name: str) -> datetime | None:
+    return instant.astimezone(ZoneInfo(zone_name)) if instant else None
+
+
+def meeting_out(event: Event) -> MeetingOut:
+    return MeetingOut(
+        slug=event.slug,
+        kind=event.kind,
+        status=event.status,
+        title=event.title,
+        description=event.description or {},
+        starts_at=_in_zone(event.starts_at, event.timezone),
+        ends_at=_in_zone(event.ends_at, event.timezone),
+        timezone=event.timezone,
+        venue=event.venue,
+        city=event.city,
+        working_languages=list(event.working_languages or []),
+        visibility=event.visibility,
+        requires_approval=event.requires_approval,
+        capacity=event.capacity,
+        registration_deadline=_in_zone(event.registration_deadline, event.timezone),
+        organisers=[actor.code for actor in event.organisers],
+        partners=[actor.code for actor in event.partners],
+        paragraphs=[paragraph.reference for paragraph in event.paragraphs],
+        series=event.series.slug if event.series else None,
+        url=url_for("events.show", slug=event.slug, _external=True),
+    )
+
+
+def visible_meeting(slug: str) -> Event:
+    """The meeting, if the caller may see it: drafts only with an organiser's token; otherwise 404."""
+    event = services.find_event(slug)
+    if event is None or (event.status == DRAFT and not caller_organises()):
+        raise ApiError(404, _("There is no such meeting."))
+    return event
+
+
+@api.get("/meetings", summary=N_("Meetings"), security=OPTIONAL_BEARER, responses={200: Page[MeetingOut]})
+def list_meetings(query: MeetingsQuery):
+    statement = select(Event).options(*services.eager_options()).order_by(Event.starts_at, Event.id)
+    if not caller_organises():
+        statement = statement.where(Event.status != DRAFT)
+    if query.status:
+        statement = statement.where(Event.status == query.status)
+    if query.kind:
+        statement = statement.where(Event.kind == query.kind)
+    if query.series:
+        statement = statement.where(Event.series.has(Series.slug == query.series))
+    if query.paragraph:
+        document, _colon, number = query.paragraph.partition(":")
+        statement = statement.where(
+            Event.paragraphs.any((Paragraph.number == number) & Paragraph.document.has(Document.code == document))
+        )
+    if query.from_date:
+        statement = statement.where(Event.ends_at >= datetime.combine(query.from_date, time.min, UTC))
+    if query.to_date:
+        statement = statement.where(Event.starts_at <= datetime.combine(query.to_date, time.max, UTC))
+    rows, total = paginate(statement, query)
+    page = Page[MeetingOut](items=[meeting_out(e) for e in rows], page=query.page, per_page=query.per_page, total=total)
+    return respond_page(page, query)
+
+
+@api.get("/meetings/<slug>", summary=N_("One meeting"), security=OPTIONAL_BEARER, responses={200: MeetingOut})
+def get_meeting(path: MeetingPath):
+    return respond(meeting_out(visible_meeting(path.slug)))
+
+
+def _event_data(body: MeetingBody) -> services.EventData:
+    zone = body.timezone
+    return services.EventData(
+        slug=body.slug,
+        kind=body.kind,
+        title=dict(body.title),
+        description=dict(body.description),
+        starts_local=wall_clock(body.starts_at, zone),
+        ends_local=wall_clock(body.ends_at, zone),
+        timezone=zone,
+        venue=body.venue,
+        city=body.city,
+        working_languages=list(body.working_languages),
+        capacity=body.capacity,
+        registration_deadline_local=wall_clock(body.registration_deadline, zone)
+        if body.registration_deadline
+        else None,
+        visibility=body.visibility,
+        requires_approval=body.requires_approval,
+        organisers=list(body.organisers),
+        partners=list(body.partners),
+        paragraphs=list(body.paragraphs),
+        series_slug=body.series or "",
+    )
+
+
+# The service takes wall-clock times in the meeting's zone.
+_LOCAL_TIMES = {
+    "starts_at": "starts_local",
+    "ends_at": "ends_local",
+    "registration_deadline": "registration_deadline_local",
+}
+
+
+@api.post("/meetings", summary=N_("Create a meeting (as a draft)"), security=BEARER, responses={201: MeetingOut})
+@roles_required(ORGANISER)
+def create_meeting(body: MeetingBody):
+    try:
+        event = services.create_event(_event_data(body))
+    except services.EventError as refusal:
+        raise refused(refusal.errors) from refusal
+    return respond(meeting_out(event), 201, {"Location": url_for("api_events.get_meeting", slug=event.slug)})
+
+
+@api.patch("/meetings/<slug>", summary=N_("Change a meeting"), security=BEARER, responses={200: MeetingOut})
+@roles_required(ORGANISER)
+def update_meeting(path: MeetingPath, body: MeetingPatchBody):
+    event = visible_meeting(path.slug)
+    check_if_match(meeting_out(event))
+    changes = body.model_dump(exclude_unset=True)
+    status, note = changes.pop("status", None), changes.pop("status_note", "")
+    data = services.event_data(event)
+    zone = changes.get("timezone", data.timezone)
+    for name, value in changes.items():
+        if name in _LOCAL_TIMES:
+            setattr(data, _LOCAL_TIMES[name], wall_clock(value, zone) if value else None)
+        elif name == "series":
+            data.series_slug = value or ""
+        else:
+            setattr(data, name, value)
+    moving = status is not None and status != event.status
+    try:
+        # Checked first, so that a refused status leaves the other changes unsaved too.
+        if moving:
+            services.check_transition(event, status)
+        if changes:
+            services.update_event(event, data, event.version)
+        if moving:
+            services.change_status(event, status, note or "")
+    except services.EventError as refusal:
+        raise refused(refusal.errors) from refusal
+    return respond(meeting_out(services.find_event(event.slug)))
