@@ -40,7 +40,9 @@ from core.security import ORGANISER
 from events.api import visible_meeting
 from events.models import Event
 
-api = blueprint("api_agenda", __name__, "Programme", "The sessions of each meeting, as published, and their draft.")
+api = blueprint(
+    "api_agenda", __name__, N_("Programme"), N_("The sessions of each meeting, as published, and their draft.")
+)
 
 
 class PersonOut(BaseModel):

@@ -29,6 +29,7 @@ from core.i18n import is_known_zone
 from core.security import ADMIN, ORGANISER
 
 PREFIX = "/api/v1"
+DOCS = PREFIX + "/docs"
 PROBLEM = "application/problem+json"
 BEARER = [{"bearerAuth": []}]
 # Reading is open to all; a token, when sent, must be valid and shows its holder what else they may see.
@@ -111,7 +112,8 @@ def validation_problem(error: ValidationError) -> Response:
 
 
 def is_api_request() -> bool:
-    return request.path == PREFIX or request.path.startswith(PREFIX + "/")
+    """Under /api/v1, but for the reading page (DOCS): a page like the others, in the language chosen on the site."""
+    return (request.path == PREFIX or request.path.startswith(PREFIX + "/")) and request.path != DOCS
 
 
 # Tokens --------------------------------------------------------------------------------------------------------
@@ -273,6 +275,7 @@ class Strict(BaseModel):
 
 
 def blueprint(name: str, import_name: str, tag: str, description: str) -> APIBlueprint:
+    """An APIBlueprint under /api/v1 whose operations share a tag (N_-marked: the reading page translates it)."""
     api = APIBlueprint(
         name,
         import_name,

@@ -57,7 +57,7 @@ def api_document():
     return api.respond(spec)
 
 
-@blueprint.get(api.PREFIX + "/docs")
+@blueprint.get(api.DOCS)
 def api_docs():
     spec = api.document(current_app)
     return render_template(

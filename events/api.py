@@ -37,7 +37,9 @@ from events import services
 from events.models import DRAFT, KINDS, STATUSES, VISIBILITIES, Event, Series
 from plan.models import Document, Paragraph
 
-api = blueprint("api_events", __name__, "Meetings", "Conferences, workshops and meetings that follow up the plan.")
+api = blueprint(
+    "api_events", __name__, N_("Meetings"), N_("Conferences, workshops and meetings that follow up the plan.")
+)
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 

@@ -27,7 +27,9 @@ from core.db import db
 from events.models import DRAFT, Event
 from materials.models import KINDS, PUBLIC, Material, MaterialFile
 
-api = blueprint("api_materials", __name__, "Documents", "Public documents of the meetings, in their language versions.")
+api = blueprint(
+    "api_materials", __name__, N_("Documents"), N_("Public documents of the meetings, in their language versions.")
+)
 
 
 class FileOut(BaseModel):

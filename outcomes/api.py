@@ -32,7 +32,10 @@ from outcomes import services
 from outcomes.models import APPROVED, DRAFT, IMPLEMENTATION_STATUSES, KINDS, RETURNED, REVIEW_STATES, Outcome
 
 api = blueprint(
-    "api_outcomes", __name__, "Outcomes", "What meetings concluded, recommended, decided or set as action items."
+    "api_outcomes",
+    __name__,
+    N_("Outcomes"),
+    N_("What meetings concluded, recommended, decided or set as action items."),
 )
 
 

@@ -30,7 +30,7 @@ from events.api import visible_meeting
 from participants import mails, services
 from participants.models import INVITATION_STATUSES, Invitation, Person
 
-api = blueprint("api_participants", __name__, "Invitations", "Whom each meeting invites (organisers only).")
+api = blueprint("api_participants", __name__, N_("Invitations"), N_("Whom each meeting invites (organisers only)."))
 
 
 class InvitationOut(BaseModel):

@@ -10,7 +10,7 @@ from core.api import N_, OPTIONAL_BEARER, ApiError, Page, PageQuery, Texts, blue
 from plan import services
 from plan.models import Actor, Document, Paragraph, Section
 
-api = blueprint("api_plan", __name__, "Plan", "The paragraphs of the plan of action and the bodies it names.")
+api = blueprint("api_plan", __name__, N_("Plan"), N_("The paragraphs of the plan of action and the bodies it names."))
 
 
 class ActorOut(BaseModel):

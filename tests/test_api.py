@@ -18,6 +18,7 @@ from materials.models import Material
 from outcomes.models import Outcome
 from participants.models import Invitation
 from tests.agenda_helpers import FUTURE, add_session, bulk_programme, make_event, publish
+from tests.catalogs import translated
 from tests.conftest import count_queries, signed_in
 from tests.outcome_helpers import bulk_outcomes
 
@@ -405,8 +406,6 @@ def test_every_error_is_a_problem_document(client, demo):
 
 
 def test_error_details_follow_accept_language(client, demo):
-    from tests.catalogs import translated
-
     response = client.get(f"{API}/meetings/nope", headers={"Accept-Language": "fr"})
     assert response.get_json()["detail"] == translated("There is no such meeting.", "fr")
     assert response.get_json()["detail"] != "There is no such meeting."
@@ -507,6 +506,9 @@ def test_the_document_and_its_reading_page(client, demo):
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "POST /api/v1/meetings" in text and "MeetingBody" in text and "needs an organiser" in text
+    # A page like the others: in the language chosen on the site, with the operations' summaries translated.
+    russian = client.get(f"{API}/docs?lang=ru").get_data(as_text=True)
+    assert translated("Plan", "ru") in russian and translated("Create a meeting (as a draft)", "ru") in russian
 
 
 def test_session_created_through_the_api_is_in_the_database(client, app, demo, organiser_token):
