@@ -332,6 +332,8 @@ def _api_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    # Registered before the limiter's own, so that it runs after it (Flask runs them in reverse) and has the last word.
+    app.after_request(_api_headers)
     limiter = Limiter(
         key_func=_rate_key,
         # One budget for the whole API per token (or per address without one), and a ceiling per address that
@@ -348,7 +350,6 @@ def init_app(app: Flask) -> None:
     limiter.request_filter(lambda: not is_api_request())
     limiter.init_app(app)
     app.register_error_handler(ApiError, error_response)
-    app.after_request(_api_headers)
 
 
 def document(app) -> dict:

@@ -34,8 +34,8 @@ from core.api import (
 )
 from core.security import ORGANISER
 from events import services
-from events.models import DRAFT, KINDS, STATUSES, VISIBILITIES, Event, Series
-from plan.models import Document, Paragraph
+from events.models import DRAFT, KINDS, STATUSES, VISIBILITIES, Event, EventBody, Series
+from plan.models import Actor, Document, Paragraph
 
 api = blueprint(
     "api_events", __name__, N_("Meetings"), N_("Conferences, workshops and meetings that follow up the plan.")
@@ -72,6 +72,7 @@ class MeetingsQuery(PageQuery):
     kind: Literal[KINDS] | None = None
     paragraph: str | None = Field(None, max_length=60, description="Meetings following up this paragraph.")
     series: str | None = Field(None, max_length=80)
+    actor: str | None = Field(None, max_length=60, description="Meetings this body organises or partners in.")
     from_date: date | None = Field(None, description="Meetings ending on or after this day (UTC).")
     to_date: date | None = Field(None, description="Meetings starting on or before this day (UTC).")
 
@@ -182,6 +183,8 @@ def list_meetings(query: MeetingsQuery):
         statement = statement.where(Event.kind == query.kind)
     if query.series:
         statement = statement.where(Event.series.has(Series.slug == query.series))
+    if query.actor:
+        statement = statement.where(Event.bodies.any(EventBody.actor.has(Actor.code == query.actor)))
     if query.paragraph:
         document, _colon, number = query.paragraph.partition(":")
         statement = statement.where(

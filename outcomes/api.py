@@ -63,8 +63,10 @@ class OutcomesQuery(PageQuery):
     review_state: Literal[REVIEW_STATES] | None = None
     from_date: date | None = Field(None, description="Outcomes of meetings starting on or after this day.")
     to_date: date | None = Field(None, description="Outcomes of meetings starting on or before this day.")
+    due_from: date | None = Field(None, description="Outcomes with a deadline on or after this day.")
+    due_to: date | None = Field(None, description="Outcomes with a deadline on or before this day.")
 
-    _dates = field_validator("from_date", "to_date")(in_range)
+    _dates = field_validator("from_date", "to_date", "due_from", "due_to")(in_range)
 
 
 class OutcomePath(BaseModel):
@@ -129,6 +131,8 @@ def list_outcomes(query: OutcomesQuery):
         review=query.review_state or "",
         held_from=query.from_date,
         held_to=query.to_date,
+        due_from=query.due_from,
+        due_to=query.due_to,
     )
     rows, total = services.list_outcomes(current_user, filters, query.page, query.per_page)
     page = Page[OutcomeOut](items=[outcome_out(o) for o in rows], page=query.page, per_page=query.per_page, total=total)

@@ -370,6 +370,9 @@ class OutcomeFilters:
     # Outcomes of meetings starting within these days (UTC).
     held_from: date | None = None
     held_to: date | None = None
+    # Outcomes whose deadline falls within these days.
+    due_from: date | None = None
+    due_to: date | None = None
 
 
 def _visible(query, user: User):
@@ -400,6 +403,10 @@ def _filtered(query, filters: OutcomeFilters):
         query = query.where(Outcome.event.has(Event.starts_at >= datetime.combine(filters.held_from, time.min, UTC)))
     if filters.held_to:
         query = query.where(Outcome.event.has(Event.starts_at <= datetime.combine(filters.held_to, time.max, UTC)))
+    if filters.due_from:
+        query = query.where(Outcome.deadline >= filters.due_from)
+    if filters.due_to:
+        query = query.where(Outcome.deadline <= filters.due_to)
     return query
 
 
