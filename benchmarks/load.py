@@ -61,7 +61,9 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: make bench installs it")
     database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(tempfile.mkdtemp()) / 'load.db'}"
-    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "load-benchmark"}
+    # wrk is a single client: with the API's default budgets it would measure 429s.
+    unlimited = {name: "1000000 per minute" for name in ("API_RATE_LIMIT_ANONYMOUS", "API_RATE_LIMIT_ADDRESS")}
+    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "load-benchmark", **unlimited}
     open_meeting = prepare(env)
     print(
         f"gunicorn --workers {args.workers}, wrk 2 threads x {args.connections} connections x {args.seconds} s, "
@@ -75,6 +77,9 @@ def main() -> None:
             ("agenda page (Bishkek)", "/events/bishkek-2001/agenda?lang=en"),
             ("agenda.ics (Bishkek)", "/events/bishkek-2001/agenda.ics?lang=en"),
             ("registration form", f"/events/{open_meeting}/register?lang=en"),
+            ("API: meetings", "/api/v1/meetings?per_page=20"),
+            ("API: Bishkek programme", "/api/v1/meetings/bishkek-2001/sessions?per_page=100"),
+            ("API: outcomes", "/api/v1/outcomes?per_page=100"),
         ):
             rate, p50, p99 = wrk(f"{server}{path}", args.seconds, args.connections)
             print(f"{name:<28} {rate:8.0f} req/s   p50 {p50:>8}   p99 {p99:>8}   ({rate / baseline[0]:.1%} of bare)")
