@@ -35,6 +35,8 @@ BEARER = [{"bearerAuth": []}]
 # Reading is open to all; a token, when sent, must be valid and shows its holder what else they may see.
 OPTIONAL_BEARER: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
 EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
+# The largest request body: a meeting with six long descriptions is a few tens of kilobytes.
+MAX_BODY_BYTES = 1024 * 1024
 
 Item = TypeVar("Item")
 Language = Literal["en", "fr", "de", "it", "ru", "es"]
@@ -70,6 +72,7 @@ ERROR_RESPONSES = {
     404: _error("No such resource, or not one this caller may see."),
     409: _error("The request conflicts with the current state (e.g. a session clashing with others)."),
     412: _error("If-Match does not match the current ETag: someone changed the resource."),
+    413: _error("The request body is larger than 1 MiB."),
     422: _error("Invalid values; `errors` says which and why."),
     429: _error("Too many requests; Retry-After says when to try again."),
 }
@@ -134,11 +137,14 @@ def _raw_token() -> str | None:
 
 
 def authenticate() -> None:
-    """Runs before every API request: a token that is sent must be good, even where none is needed.
+    """Runs before every API request: a body must be of a sensible size, and a token that is sent must be good,
+    even where none is needed.
 
     The holder becomes Flask-Login's user for this request only (g._login_user is where Flask-Login keeps it), so
     the audit log and the services see who acted; a browser session's cookie never counts here.
     """
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise ApiError(413, _("The request is too large."))
     user = current_app.login_manager.anonymous_user()
     if "Authorization" in request.headers:
         raw = _raw_token()

@@ -409,6 +409,9 @@ def test_every_error_is_a_problem_document(client, demo):
     assert wrong_method.status_code == 405 and "PATCH" in wrong_method.headers["Allow"]
     problem_fields(wrong_method)
     assert problem_fields(client.get(f"{API}/paragraphs?per_page=0")) == {"query.per_page"}
+    huge = client.post(f"{API}/meetings", json=meeting_body(description={"en": "x" * 2_000_000}))
+    assert huge.status_code == 413
+    problem_fields(huge)
 
 
 def test_error_details_follow_accept_language(client, demo):
