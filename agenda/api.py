@@ -22,6 +22,7 @@ from core.api import (
     LongText,
     Page,
     PageQuery,
+    Patch,
     ShortText,
     Strict,
     Texts,
@@ -109,7 +110,7 @@ class SessionBody(Strict):
     _dates = field_validator("starts_at", "ends_at")(in_range)
 
 
-class SessionPatchBody(Strict):
+class SessionPatchBody(Patch):
     """Only the fields sent change. `cancelled` keeps the session in calendars, marked as cancelled."""
 
     kind: Literal[SESSION_KINDS] = None

@@ -280,6 +280,19 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _without_null_defaults(schema: dict) -> None:
+    for field in schema.get("properties", {}).values():
+        if "default" in field and field["default"] is None and "anyOf" not in field:
+            del field["default"]
+
+
+class Patch(Strict):
+    """A partial change: only the fields sent change. None marks a field not sent; it is no value a client may send
+    where the type does not allow null, so the document does not show it as a default."""
+
+    model_config = ConfigDict(json_schema_extra=_without_null_defaults)
+
+
 def blueprint(name: str, import_name: str, tag: str, description: str) -> APIBlueprint:
     """An APIBlueprint under /api/v1 whose operations share a tag (N_-marked: the reading page translates it)."""
     api = APIBlueprint(

@@ -18,6 +18,7 @@ from core.api import (
     LongText,
     Page,
     PageQuery,
+    Patch,
     ShortText,
     Strict,
     Texts,
@@ -108,7 +109,7 @@ class MeetingBody(Strict):
     _dates = field_validator("starts_at", "ends_at", "registration_deadline")(in_range)
 
 
-class MeetingPatchBody(Strict):
+class MeetingPatchBody(Patch):
     """Only the fields sent change; `status` moves the meeting along its life (draft → open → closed → held)."""
 
     slug: str = Field(None, max_length=80, pattern=SLUG)

@@ -17,6 +17,7 @@ from core.api import (
     LongText,
     Page,
     PageQuery,
+    Patch,
     Strict,
     Texts,
     blueprint,
@@ -87,7 +88,7 @@ class OutcomeBody(Strict):
     _dates = field_validator("deadline")(in_range)
 
 
-class OutcomePatchBody(Strict):
+class OutcomePatchBody(Patch):
     """Only the fields sent change. `review_state: approved` publishes it."""
 
     meeting: str | None = Field(None, max_length=80)

@@ -15,6 +15,7 @@ from core.api import (
     Language,
     Page,
     PageQuery,
+    Patch,
     Strict,
     blueprint,
     check_if_match,
@@ -69,7 +70,7 @@ class InvitationPath(BaseModel):
     invitation_id: int = Field(ge=1, le=2**31 - 1)
 
 
-class InvitationPatchBody(Strict):
+class InvitationPatchBody(Patch):
     """Actions on an invitation: send it if it is still a draft, or remind someone who has not answered."""
 
     language: Language = Field(None, description="The language of the mails still to come.")

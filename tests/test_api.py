@@ -505,8 +505,12 @@ def test_lists_cost_the_same_queries_whatever_their_length(client, app, demo, or
 
 
 def test_the_document_and_its_reading_page(client, demo):
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation import OpenAPIV31SpecValidator
+
     document = client.get(f"{API}/openapi.json").get_json()
     assert document["openapi"] == "3.1.0"
+    validate(document, cls=OpenAPIV31SpecValidator)
     assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     operations = [op for item in document["paths"].values() for op in item.values()]
     assert len(operations) >= 20
