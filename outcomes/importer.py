@@ -84,10 +84,11 @@ def import_outcomes(upload: bytes, user: User) -> tuple[int, list[RowProblem]]:
     """(number imported, problems): with any problem, nothing is imported."""
     problems: list[RowProblem] = []
     prepared = []
+    references = services.References()
     for number, values in read_rows(upload, len(COLUMNS), MAX_BYTES, MAX_ROWS):
         data, messages = _row_data(values)
         try:
-            services.check(data)
+            services.check(data, references)
         except services.OutcomeError as refusal:
             messages += [str(message) for message in refusal.errors.values()]
         if messages:
@@ -97,7 +98,7 @@ def import_outcomes(upload: bytes, user: User) -> tuple[int, list[RowProblem]]:
         return 0, problems
     try:
         for data in prepared:
-            services.create_outcome(data, user, commit=False)
+            services.create_outcome(data, user, commit=False, references=references)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -33,7 +33,7 @@ from outcomes.models import (
     outcome_paragraphs,
 )
 from plan.models import Actor, Document, Paragraph, Section, paragraph_actors
-from plan.services import paragraphs_by_reference
+from plan.services import all_paragraphs
 
 STALE_MESSAGE = _l(
     "Someone else saved this outcome while you were editing it. Your text is kept below but not saved: "
@@ -94,21 +94,53 @@ def can_follow(user: User, outcome: Outcome) -> bool:
 # Recording ------------------------------------------------------------------------------------------------------
 
 
-def _validate(data: OutcomeData) -> tuple[dict, dict]:
+class References:
+    """The meetings, sessions, paragraphs and bodies outcomes name, each read once: an import of thousands of rows
+    validates every row (twice: first all of them, then each as it is created) without a query per row."""
+
+    def __init__(self):
+        self._events: dict[str, Event | None] = {}
+        self._sessions: dict[tuple[int, str], Session | None] = {}
+        self._paragraphs: dict[str, Paragraph] | None = None
+        self._actors: dict[str, Actor] | None = None
+
+    def event(self, slug: str) -> Event | None:
+        if slug not in self._events:
+            self._events[slug] = db.session.scalar(select(Event).where(Event.slug == slug))
+        return self._events[slug]
+
+    def session(self, event: Event, uid: str) -> Session | None:
+        key = (event.id, uid)
+        if key not in self._sessions:
+            self._sessions[key] = db.session.scalar(
+                select(Session).where(Session.uid == uid, Session.event_id == event.id)
+            )
+        return self._sessions[key]
+
+    def paragraphs(self) -> dict[str, Paragraph]:
+        if self._paragraphs is None:
+            self._paragraphs = {p.reference: p for p in all_paragraphs()}
+        return self._paragraphs
+
+    def actors(self) -> dict[str, Actor]:
+        if self._actors is None:
+            self._actors = {a.code: a for a in db.session.scalars(select(Actor))}
+        return self._actors
+
+
+def _validate(data: OutcomeData, references: References) -> tuple[dict, dict]:
     errors: dict[str, str] = {}
     resolved: dict = {}
     resolved["event"] = None
     if data.event_slug:
-        resolved["event"] = db.session.scalar(select(Event).where(Event.slug == data.event_slug))
+        resolved["event"] = references.event(data.event_slug)
         if resolved["event"] is None:
             errors["event_slug"] = _l("Unknown meeting.")
     resolved["session"] = None
     if data.session_uid and resolved["event"] is None:
         errors["session_uid"] = _l("A session belongs to a meeting: choose the meeting too.")
     elif data.session_uid:
-        resolved["session"] = db.session.scalar(
-            select(Session).where(Session.uid == data.session_uid, Session.event_id == resolved["event"].id)
-        )
+        resolved["session"] = references.session(resolved["event"], data.session_uid)
         if resolved["session"] is None:
             errors["session_uid"] = _l("This session is not part of the meeting.")
     if data.kind not in KINDS:
@@ -121,11 +153,12 @@ def _validate(data: OutcomeData) -> tuple[dict, dict]:
         errors["text"] = _l("Unknown language: %(codes)s.", codes=", ".join(unknown))
     if not data.paragraphs:
         errors["paragraphs"] = _l("Tie the outcome to at least one paragraph of the plan.")
-    paragraphs = paragraphs_by_reference(data.paragraphs)
-    if unknown := [ref for ref in data.paragraphs if ref not in paragraphs]:
+    known = references.paragraphs()
+    if unknown := [ref for ref in data.paragraphs if ref not in known]:
         errors["paragraphs"] = _l("Unknown plan paragraph: %(refs)s.", refs=", ".join(unknown))
-    resolved["paragraphs"] = sorted(paragraphs.values(), key=lambda p: (p.document.position, p.position))
-    actors = {a.code: a for a in db.session.scalars(select(Actor).where(Actor.code.in_(data.actors)))}
+    paragraphs = {known[ref] for ref in data.paragraphs if ref in known}
+    resolved["paragraphs"] = sorted(paragraphs, key=lambda p: (p.document.position, p.position))
+    actors = references.actors()
     if unknown := [code for code in data.actors if code not in actors]:
         errors["actors"] = _l("Unknown body: %(codes)s.", codes=", ".join(unknown))
     resolved["actors"] = [actors[code] for code in dict.fromkeys(data.actors) if code in actors]
@@ -152,9 +185,11 @@ def state(outcome: Outcome) -> dict:
 
 def _revise(outcome: Outcome, action: str, user: User | None) -> None:
     db.session.flush()
-    number = (
-        db.session.scalar(select(func.max(OutcomeRevision.number)).where(OutcomeRevision.outcome_id == outcome.id)) or 0
-    ) + 1
+    if action == "created":
+        number = 1
+    else:
+        latest = select(func.max(OutcomeRevision.number)).where(OutcomeRevision.outcome_id == outcome.id)
+        number = (db.session.scalar(latest) or 0) + 1
     db.session.add(
         OutcomeRevision(
             outcome_id=outcome.id, number=number, action=action, user_id=user.id if user else None, state=state(outcome)
@@ -199,15 +234,15 @@ def outcome_data(outcome: Outcome) -> OutcomeData:
     )
 
 
-def check(data: OutcomeData) -> dict:
-    errors, resolved = _validate(data)
+def check(data: OutcomeData, references: References | None = None) -> dict:
+    errors, resolved = _validate(data, references or References())
     if errors:
         raise OutcomeError(errors)
     return resolved
 
 
-def create_outcome(data: OutcomeData, user: User, commit: bool = True) -> Outcome:
-    resolved = check(data)
+def create_outcome(data: OutcomeData, user: User, commit: bool = True, references: References | None = None) -> Outcome:
+    resolved = check(data, references)
     outcome = Outcome(review_state=DRAFT, rapporteur_id=user.id if user else None)
     db.session.add(outcome)
     _apply(outcome, data, resolved)

@@ -158,6 +158,25 @@ def test_import_from_xlsx_all_rows(app, demo):
         assert [p.reference for p in imported.paragraphs] == ["bucharest-2001:20", "bucharest-2001:21"]
 
 
+def test_import_reads_the_plan_and_the_meetings_once_not_once_per_row(app, demo):
+    """What rows name is looked up once per import: more rows add only their own inserts."""
+    from accounts.models import User
+    from outcomes.importer import import_outcomes
+    from tests.conftest import count_queries
+
+    def queries(rows: int) -> int:
+        with app.app_context():
+            user = db.session.scalar(select(User).where(User.email == "rapporteur@example.org"))
+            upload = _spreadsheet(GOOD_ROWS * rows).getvalue()
+            with count_queries(app) as statements:
+                assert import_outcomes(upload, user)[0] == 2 * rows
+            return len(statements)
+
+    # Each outcome: itself, its paragraphs, its bodies (replaced), its first revision.
+    per_row = (queries(30) - queries(5)) / (2 * 25)
+    assert per_row <= 6
+
+
 def test_import_is_all_or_nothing_with_a_report_by_row(app, demo):
     rapporteur = signed_in(app, "rapporteur@example.org", "rapporteur-demo-2001")
     before = _count(app)
