@@ -18,6 +18,7 @@ from accounts.models import User
 from agenda.models import Session
 from core import audit
 from core.db import db
+from core.errors import Refused
 from core.i18n import LANGUAGES, format_locale
 from core.security import ADMIN, ORGANISER
 from events.models import Event
@@ -31,12 +32,8 @@ FILENAME_LIMIT = 200
 FORBIDDEN_IN_NAMES = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
 
 
-class MaterialsError(ValueError):
-    """Refused input: {field: message} for the form to show next to each field."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
+class MaterialsError(Refused):
+    """What this domain refuses, field by field."""
 
 
 # Recording materials ----------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.db import db
+from core.forms import show_errors
 from core.i18n import LANGUAGES, language_name
 from core.security import ORGANISER, can_manage_events, role_required
 from events.models import DRAFT, Event
@@ -38,13 +39,6 @@ def _readable_material(material_id: int) -> Material:
     if not services.reader_for(material.event, current_user).may_read(material):
         abort(404)
     return material
-
-
-def _show_errors(form, errors: dict) -> None:
-    """Each refusal of the service next to its field; a missing title is shown at the first language's input."""
-    for name, message in errors.items():
-        target = getattr(form, "title_en" if name == "title" else name)
-        target.errors = [*target.errors, str(message)]
 
 
 # Reading ----------------------------------------------------------------------------------------------------
@@ -150,7 +144,7 @@ def create(slug: str):
         try:
             material = services.create_material(event, form.to_data())
         except services.MaterialsError as refusal:
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors, {"title": "title_en"})
         else:
             flash(_("The document is recorded. Now upload its language versions."), "success")
             return redirect(url_for("materials.show", material_id=material.id))
@@ -169,7 +163,7 @@ def edit(material_id: int):
         try:
             services.update_material(material, form.to_data())
         except services.MaterialsError as refusal:
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors, {"title": "title_en"})
         else:
             flash(_("The changes are saved."), "success")
             return redirect(url_for("materials.show", material_id=material.id))
@@ -186,7 +180,7 @@ def upload(material_id: int):
         try:
             added = services.add_file(material, form.language.data, form.file.data.filename, form.file.data.stream)
         except services.MaterialsError as refusal:
-            _show_errors(form, refusal.errors)
+            show_errors(form, refusal.errors, {"title": "title_en"})
         else:
             flash(
                 _(
