@@ -51,9 +51,6 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
-    api.init_app(app)
-    # Checks every response against its declared model while testing.
-    app.validate_response = bool(app.config.get("TESTING"))
 
     _register_blueprints(app)
     _register_api(app)
@@ -101,7 +98,9 @@ def _register_api(app: OpenAPI) -> None:
     from participants.api import api as participants_api
     from plan.api import api as plan_api
 
-    api.bearer.loader = user_for_token
+    api.init_app(app, token_loader=user_for_token)
+    # Checks every response against its declared model while testing.
+    app.validate_response = bool(app.config.get("TESTING"))
     blueprints = (plan_api, events_api, agenda_api, participants_api, materials_api, outcomes_api)
     for blueprint in blueprints:
         # The API takes no cookies, only bearer tokens: there is no session for a forged request to ride on.

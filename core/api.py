@@ -122,15 +122,6 @@ def is_api_request() -> bool:
 # Tokens --------------------------------------------------------------------------------------------------------
 
 
-class Bearer:
-    """Finds the user of a raw token; accounts provides the lookup (core does not know the users' model)."""
-
-    loader: Callable[[str], Any] | None = None
-
-
-bearer = Bearer()
-
-
 def _raw_token() -> str | None:
     scheme, _space, raw = request.headers.get("Authorization", "").partition(" ")
     return raw.strip() if scheme.lower() == "bearer" and raw.strip() else None
@@ -148,7 +139,7 @@ def authenticate() -> None:
     user = current_app.login_manager.anonymous_user()
     if "Authorization" in request.headers:
         raw = _raw_token()
-        user = bearer.loader(raw) if raw and bearer.loader else None
+        user = current_app.extensions["api_token_loader"](raw) if raw else None
         if user is None:
             raise ApiError(
                 401,
@@ -350,7 +341,9 @@ def _api_headers(response: Response) -> Response:
     return response
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, token_loader: Callable[[str], Any]) -> None:
+    """token_loader finds the user of a raw token: accounts provides it, as core does not know the users' model."""
+    app.extensions["api_token_loader"] = token_loader
     # Registered before the limiter's own, so that it runs after it (Flask runs them in reverse) and has the last word.
     app.after_request(_api_headers)
     limiter = Limiter(
