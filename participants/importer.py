@@ -41,6 +41,7 @@ def import_invitees(event: Event, upload: bytes) -> tuple[int, int, list[RowProb
     problems: list[RowProblem] = []
     people: list[services.PersonData] = []
     seen: dict[str, int] = {}
+    directory = services.Directory()
     for number, values in read_rows(upload, len(COLUMNS), MAX_BYTES, MAX_ROWS):
         email, honorific, given, family, function, delegation, language = (cell_text(v) for v in values)
         data = services.PersonData(
@@ -52,7 +53,7 @@ def import_invitees(event: Event, upload: bytes) -> tuple[int, int, list[RowProb
             language=(language or "en").lower(),
             delegation_code=delegation,
         )
-        errors, resolved = services.check_person(data)
+        errors, resolved = services.check_person(data, directory)
         messages = [str(message) for message in errors.values()]
         if resolved["email"] and resolved["email"] in seen:
             messages.append(_("The same address is on row %(row)d.", row=seen[resolved["email"]]))
@@ -64,7 +65,8 @@ def import_invitees(event: Event, upload: bytes) -> tuple[int, int, list[RowProb
     if problems:
         return 0, 0, problems
     try:
-        saved = [services.save_person(data, commit=False) for data in people]
+        directory.load_people(list(seen))
+        saved = [services.save_person(data, commit=False, directory=directory) for data in people]
         db.session.flush()
         created, already = services.invite(event, saved, commit=False)
         db.session.commit()

@@ -58,7 +58,30 @@ class PersonData:
     delegation_code: str = ""
 
 
-def check_person(data: PersonData) -> tuple[dict, dict]:
+class Directory:
+    """Delegations and people as an import names them, each read once: a spreadsheet of thousands of invitees is
+    checked (twice: every row first, then each as it is saved) without a query per row."""
+
+    def __init__(self):
+        self._delegations: dict[str, Delegation] | None = None
+        self._people: dict[str, Person] | None = None
+
+    def delegation(self, code: str) -> Delegation | None:
+        if self._delegations is None:
+            self._delegations = {d.code: d for d in db.session.scalars(select(Delegation))}
+        return self._delegations.get(code)
+
+    def load_people(self, emails: list[str]) -> None:
+        """Those of these addresses already in the directory, in one query, for person() to find."""
+        self._people = {p.email: p for p in db.session.scalars(select(Person).where(Person.email.in_(emails)))}
+
+    def person(self, email: str) -> Person | None:
+        if self._people is not None:
+            return self._people.get(email)
+        return db.session.scalar(select(Person).where(Person.email == email))
+
+
+def check_person(data: PersonData, directory: Directory | None = None) -> tuple[dict, dict]:
     errors: dict[str, str] = {}
     resolved = {"email": normalise_email(data.email), "delegation": None}
     if resolved["email"] is None:
@@ -68,18 +91,21 @@ def check_person(data: PersonData) -> tuple[dict, dict]:
     if data.language not in LANGUAGES:
         errors["language"] = _l("Unknown language.")
     if data.delegation_code:
-        resolved["delegation"] = db.session.scalar(select(Delegation).where(Delegation.code == data.delegation_code))
+        resolved["delegation"] = (directory or Directory()).delegation(data.delegation_code)
         if resolved["delegation"] is None:
             errors["delegation_code"] = _l("Unknown delegation: %(code)s.", code=data.delegation_code)
     return errors, resolved
 
 
-def save_person(data: PersonData, person: Person | None = None, commit: bool = True) -> Person:
+def save_person(
+    data: PersonData, person: Person | None = None, commit: bool = True, directory: Directory | None = None
+) -> Person:
     """Creates the person, or updates the one with that e-mail address: the directory holds nobody twice."""
-    errors, resolved = check_person(data)
+    directory = directory or Directory()
+    errors, resolved = check_person(data, directory)
     if errors:
         raise ParticipantsError(errors)
-    person = person or db.session.scalar(select(Person).where(Person.email == resolved["email"])) or Person()
+    person = person or directory.person(resolved["email"]) or Person()
     person.email = resolved["email"]
     person.given_name, person.family_name = data.given_name.strip(), data.family_name.strip()
     person.honorific, person.function = data.honorific.strip(), data.function.strip()

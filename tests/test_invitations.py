@@ -78,6 +78,28 @@ def _count(app, model):
         return db.session.scalar(select(func.count(model.id)))
 
 
+def test_import_reads_delegations_and_people_once_not_once_per_row(app, meeting):
+    """More rows add only their own inserts; a file imported again costs the same few queries whatever its size."""
+    from events.models import Event
+    from participants.importer import import_invitees
+    from tests.conftest import count_queries
+
+    def rows(count, prefix):
+        return [[f"{prefix}{n}@example.org", "Ms", "Given", f"Family{n}", "", "austria", "de"] for n in range(count)]
+
+    def queries(rows_to_import) -> int:
+        with app.app_context():
+            event = db.session.get(Event, meeting)
+            upload = spreadsheet(rows_to_import).getvalue()
+            with count_queries(app) as statements:
+                assert not import_invitees(event, upload)[2]
+            return len(statements)
+
+    # Each new invitee: the person, the invitation, and the invitation's link hash once it has its id.
+    assert (queries(rows(30, "b")) - queries(rows(5, "a"))) / 25 <= 3
+    assert queries(rows(30, "b")) == queries(rows(5, "a"))
+
+
 def test_a_wrong_row_imports_nothing_and_is_reported_by_number(app, organiser, meeting):
     people_before = _count(app, Person)
     bad = [*ROWS, ["not-an-address", "", "", "Nobody", "", "atlantis", "xx"]]
