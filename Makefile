@@ -2,28 +2,49 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Every dependency, direct and indirect, pinned with its hashes; pyproject.toml keeps the ranges (make lock).
+RUNTIME_LOCK := requirements/runtime.txt
+TEST_LOCK := requirements/test.txt
+TOOLS_LOCK := requirements/tools.txt
+RUNTIME_INSTALLED := $(VENV)/.runtime-installed
+TEST_INSTALLED := $(VENV)/.test-installed
+COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command 'make lock' --quiet $(UPGRADE)
 
-.PHONY: run test install translations extract-translations lint bench browser-deps redis clean
+.PHONY: run test test-clock install lock mutation translations extract-translations lint bench browser-deps redis clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+# --no-deps: the lock already names every package, and --require-hashes refuses anything it does not name.
+$(RUNTIME_INSTALLED): $(RUNTIME_LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(RUNTIME_LOCK)
 	touch $@
 
-install: $(INSTALLED)
+$(TEST_INSTALLED): $(TEST_LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(TEST_LOCK)
+	touch $@
+
+install: $(RUNTIME_INSTALLED)
+
+# Regenerates the locks from pyproject.toml, keeping every pin that still fits its range; upgrade on purpose with
+# `make lock UPGRADE="--upgrade-package babel"` (or UPGRADE=--upgrade for everything). The test lock is constrained
+# by the runtime lock, so the tests run exactly the versions that production installs.
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(TOOLS_LOCK)
+	$(COMPILE) --output-file $(RUNTIME_LOCK)
+	$(COMPILE) --extra test --constraint $(RUNTIME_LOCK) --output-file $(TEST_LOCK)
+	$(BIN)/uv pip compile requirements/tools.in --universal --python-version 3.11 --generate-hashes \
+		--custom-compile-command 'make lock' --quiet --output-file $(TOOLS_LOCK)
 
 # Compiled catalogs are build output, made from the committed .po files on every run and test.
-translations: $(INSTALLED)
+translations: $(RUNTIME_INSTALLED)
 	$(BIN)/pybabel compile --directory translations --domain messages --statistics 2>&1 | tail -n 6
 
 # Pull new strings from code and templates, then merge them into the six catalogs for translation.
-extract-translations: $(INSTALLED)
+extract-translations: $(RUNTIME_INSTALLED)
 	$(BIN)/pybabel extract --mapping babel.cfg --keywords _l --keywords lazy_gettext --keywords N_ --add-comments TRANSLATORS: \
 		--project follow-up-meetings --no-location --sort-output --output-file translations/messages.pot .
 	$(BIN)/pybabel update --input-file translations/messages.pot --output-dir translations --no-fuzzy-matching --ignore-obsolete
@@ -52,22 +73,35 @@ redis:
 		(apt-get update -qq && apt-get install -y -qq redis-server); \
 		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; }
 
-# pytest exits non-zero (5) when it collects no test, which fails this target.
-test: translations browser-deps redis
-	$(BIN)/pytest $(PYTEST_ARGS)
+# pytest exits non-zero (5) when it collects no test, which fails this target. One worker per core
+# (PYTEST_WORKERS=0 runs in one process); worksteal keeps the cores busy until the last long test ends.
+PYTEST_WORKERS ?= auto
+test: translations $(TEST_INSTALLED) browser-deps redis
+	$(BIN)/pytest --numprocesses $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+
+# No test depends on today's date: the registration and invitation tests again with the system clock moved to two
+# later days by Debian's libfaketime (the whole suite passes there too; xdist's workers do not run under it).
+/usr/bin/faketime:
+	apt-get update -qq && apt-get install -y -qq faketime
+
+CLOCK_DAYS := "2027-06-01 10:00:00" "2031-01-01 10:00:00"
+test-clock: translations $(TEST_INSTALLED) /usr/bin/faketime
+	for day in $(CLOCK_DAYS); do \
+		faketime "$$day" $(BIN)/pytest --numprocesses 0 -q tests/test_registration.py tests/test_invitations.py || exit 1; \
+	done
 
 # Figures go to docs/performance.md with the machine and the date.
 /usr/bin/wrk:
 	apt-get update -qq && apt-get install -y -qq wrk
 
-bench: translations /usr/bin/wrk
+bench: translations $(TEST_INSTALLED) /usr/bin/wrk
 	$(BIN)/python -m benchmarks.agenda
 	$(BIN)/python -m benchmarks.outcomes
 	$(BIN)/python -m benchmarks.participants
 	$(BIN)/python -m benchmarks.api
 	$(BIN)/python -m benchmarks.load
 
-lint: $(INSTALLED)
+lint: $(TEST_INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

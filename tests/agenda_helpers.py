@@ -8,12 +8,13 @@ from agenda import services
 from core.db import db
 from events.models import Event
 from events.services import EventData, change_status, create_event
+from tests.clock import YEAR
 
 # A meeting still to come, so that registration and invitations are open.
-FUTURE = datetime(2027, 3, 12, 9)
+FUTURE = datetime(YEAR, 3, 12, 9)
 
 
-def make_event(app, slug="vienna-2026", zone="Europe/Vienna", start=datetime(2026, 3, 12, 9), end=None, **extra):
+def make_event(app, slug="vienna-2026", zone="Europe/Vienna", start=FUTURE, end=None, **extra):
     with app.app_context():
         data = EventData(
             slug=slug,
@@ -62,7 +63,7 @@ def bulk_programme(app, slug: str, count: int, per_day: int = 20) -> int:
     from agenda.models import Session
 
     days = (count + per_day - 1) // per_day
-    start = datetime(2026, 3, 1, 8)
+    start = datetime(YEAR, 3, 1, 8)
     event_id = make_event(app, slug=slug, start=start, end=start + timedelta(days=days, hours=12))
     with app.app_context():
         event = db.session.get(Event, event_id)

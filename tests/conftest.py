@@ -6,11 +6,12 @@ The schema is built by the migrations (not create_all), so every run also proves
 import os
 import re
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy import event as sa_event
-from sqlalchemy import text
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
@@ -25,15 +26,25 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def _database_url(tmp_path_factory) -> str:
+def _database_url(tmp_path_factory, worker: str) -> str:
+    """SQLite in a temporary folder, or TEST_DATABASE_URL's server: one database per pytest-xdist worker."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url)
+    if worker == "master":
+        return url.render_as_string(hide_password=False)
+    own = url.set(database=f"{url.database}_{worker}")
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own.database}"'))
+        connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    server.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
+def app(tmp_path_factory, worker_id):
     from flask_migrate import upgrade
 
     from plan import reference
@@ -41,9 +52,11 @@ def app(tmp_path_factory):
     application = create_app(
         {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory, worker_id),
             "SERVER_NAME": "localhost",
             "MATERIALS_STORAGE": str(tmp_path_factory.mktemp("materials")),
+            # One iteration instead of scrypt's deliberate cost: the suite signs in hundreds of times.
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
         }
     )
     with application.app_context():
@@ -57,16 +70,23 @@ def app(tmp_path_factory):
     return application
 
 
+def _data_tables():
+    return [table for table in db.metadata.sorted_tables if table.name not in REFERENCE_TABLES]
+
+
+def _empty_data_tables() -> None:
+    db.session.remove()
+    with db.engine.begin() as connection:
+        for table in reversed(_data_tables()):
+            connection.execute(table.delete())
+
+
 @pytest.fixture(autouse=True)
 def clean_database(app):
     """Each test starts with the plan loaded and nothing else."""
     yield
     with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                if table.name not in REFERENCE_TABLES:
-                    connection.execute(table.delete())
+        _empty_data_tables()
 
 
 @pytest.fixture
@@ -128,10 +148,19 @@ def make_user(app):
 
 
 @pytest.fixture
-def organiser(browser, make_user):
-    make_user("organiser", name="Olga Organiser")
-    response = browser.login("organiser@example.org", "correct horse battery")
+def organiser(request, browser, make_user):
+    """Signed in as organiser@example.org: the demo's organiser when the test loads the demo, else a new one."""
+    from accounts.demo import DEMO_USERS
+
+    if "demo" in request.fixturenames:
+        request.getfixturevalue("demo")
+        password = next(password for email, password, *_ in DEMO_USERS if email == "organiser@example.org")
+    else:
+        make_user("organiser", name="Olga Organiser")
+        password = "correct horse battery"
+    response = browser.login("organiser@example.org", password)
     assert response.status_code == 302
+    browser.get("/?lang=en")  # the demo's organiser reads French; the tests read English
     return browser
 
 
@@ -151,8 +180,7 @@ def count_queries(app):
         sa_event.remove(engine, "before_cursor_execute", before)
 
 
-@pytest.fixture
-def demo(app):
+def _seed_demo() -> None:
     from accounts import demo as demo_accounts
     from agenda import demo as demo_agenda
     from events import demo as demo_events
@@ -160,11 +188,66 @@ def demo(app):
     from outcomes import demo as demo_outcomes
     from participants import demo as demo_participants
 
+    demo_accounts.seed()
+    demo_events.seed()
+    demo_agenda.seed()
+    demo_outcomes.seed()
+    demo_participants.seed()
+    demo_materials.seed()
+
+
+@dataclass
+class DemoSnapshot:
+    rows: dict[str, list[dict]]
+    files: dict[str, bytes]
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(app) -> DemoSnapshot:
+    """The demo data, seeded once per session through the real seed functions and kept as rows and files.
+
+    Seeding costs about two seconds (the agenda, the outcomes with their revisions, the documents); putting the
+    same rows back costs a few milliseconds, so each test that needs the demo gets a fresh copy of it.
+    """
+    from materials import storage
+
     with app.app_context():
-        demo_accounts.seed()
-        demo_events.seed()
-        demo_agenda.seed()
-        demo_outcomes.seed()
-        demo_participants.seed()
-        demo_materials.seed()
+        _seed_demo()
+        db.session.remove()
+        with db.engine.connect() as connection:
+            rows = {
+                table.name: [dict(r._mapping) for r in connection.execute(table.select())] for table in _data_tables()
+            }
+        files = {path.name: path.read_bytes() for path in storage.root().iterdir() if path.is_file()}
+        _empty_data_tables()
+    return DemoSnapshot(rows, files)
+
+
+def _restore(snapshot: DemoSnapshot) -> None:
+    from materials import storage
+
+    with db.engine.begin() as connection:
+        if connection.execute(db.metadata.tables["users"].select().limit(1)).first() is not None:
+            raise RuntimeError("the demo must be loaded before anything else: put the demo fixture first")
+        for table in _data_tables():
+            if snapshot.rows[table.name]:
+                connection.execute(table.insert(), snapshot.rows[table.name])
+        if connection.dialect.name == "postgresql":
+            # The rows came back with their ids: each sequence must move past them before the next insert.
+            for table in _data_tables():
+                if snapshot.rows[table.name] and "id" in table.columns:
+                    connection.execute(
+                        text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), max(id)) FROM {table.name}")
+                    )
+    folder = storage.root()
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in snapshot.files.items():
+        if not (folder / name).exists():
+            (folder / name).write_bytes(content)
+
+
+@pytest.fixture
+def demo(app, demo_snapshot):
+    with app.app_context():
+        _restore(demo_snapshot)
         db.session.remove()

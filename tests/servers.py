@@ -3,7 +3,6 @@
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,24 +16,32 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# libfaketime (the suite is also run with the clock moved, see .ci/run) must not reach a server: gunicorn's arbiter
+# measures its workers' heartbeats with the clock and would kill them. A server keeps the machine's real clock.
+FAKED_CLOCK = ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC", "NO_FAKE_STAT")
+
+
 @contextmanager
 def gunicorn(target: str, env: dict, workers: int = 1, ready_path: str = "/"):
-    """gunicorn serving `target` on 127.0.0.1; yields its base URL once `ready_path` answers."""
-    port = free_port()
+    """gunicorn serving `target` on 127.0.0.1; yields its base URL once `ready_path` answers.
+
+    The socket is bound and listening before gunicorn starts (it takes it over as fd://), so a first request simply
+    waits in the backlog until a worker accepts it: no polling for the port to open.
+    """
+    listener = socket.create_server(("127.0.0.1", 0), backlog=128)
+    port = listener.getsockname()[1]
+    fd = listener.fileno()
     command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers)]
-    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", target]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    command += ["--bind", f"fd://{fd}", "--log-level", "warning", target]
+    server_env = {name: value for name, value in env.items() if name not in FAKED_CLOCK}
+    server = subprocess.Popen(command, cwd=ROOT, env=server_env, pass_fds=(fd,))
+    listener.close()
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}{ready_path}", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError(f"{target} did not start") from None
-                time.sleep(0.1)
+        try:
+            urllib.request.urlopen(f"{base}{ready_path}", timeout=60).close()
+        except OSError as error:
+            raise RuntimeError(f"{target} did not start: {error}") from None
         yield base
     finally:
         server.terminate()

@@ -8,6 +8,7 @@ from agenda.models import AgendaVersion, Room, Session
 from core.db import db
 from tests.agenda_helpers import add_session, make_event, publish
 from tests.catalogs import translated
+from tests.clock import YEAR
 
 
 def session_form(**overrides):
@@ -15,8 +16,8 @@ def session_form(**overrides):
         "kind": "working_session",
         "title_en": "Working session on border controls",
         "title_ru": "Рабочее заседание по пограничному контролю",
-        "starts_at": "2026-03-12T14:30",
-        "ends_at": "2026-03-12T16:00",
+        "starts_at": f"{YEAR}-03-12T14:30",
+        "ends_at": f"{YEAR}-03-12T16:00",
         "room": "Room A",
         "chair": "Head of delegation (Austria)",
         "speakers": "Expert (Interpol)\nExpert (UNODC)",
@@ -34,12 +35,12 @@ def sessions(app):
 
 
 def test_organiser_adds_a_session_to_the_draft(organiser, app):
-    event_id = make_event(app)
+    make_event(app)
     organiser.get("/events/vienna-2026/agenda/sessions/new")
     response = organiser.post("/events/vienna-2026/agenda/sessions/new", session_form())
     assert response.status_code == 302
     [session] = sessions(app)
-    assert session.starts_at == datetime(2026, 3, 12, 13, 30, tzinfo=UTC)
+    assert session.starts_at == datetime(YEAR, 3, 12, 13, 30, tzinfo=UTC)
     with app.app_context():
         session = db.session.get(Session, session.id)
         assert session.room.name == "Room A"
@@ -50,7 +51,6 @@ def test_organiser_adds_a_session_to_the_draft(organiser, app):
     page = app.test_client().get("/events/vienna-2026/agenda?lang=en").get_data(as_text=True)
     assert "Working session on border controls" not in page
     assert "The programme is not published yet." in page
-    assert event_id
 
 
 def test_publishing_makes_the_programme_public_as_version_1(organiser, app):
@@ -70,8 +70,8 @@ def test_publishing_makes_the_programme_public_as_version_1(organiser, app):
             {
                 "title_en": "Clashing",
                 "title_ru": "",
-                "starts_at": "2026-03-12T15:00",
-                "ends_at": "2026-03-12T17:00",
+                "starts_at": f"{YEAR}-03-12T15:00",
+                "ends_at": f"{YEAR}-03-12T17:00",
                 "chair": "",
                 "speakers": "",
             },
@@ -94,8 +94,8 @@ def test_publishing_makes_the_programme_public_as_version_1(organiser, app):
                 "room": "Room C",
                 "chair": "",
                 "speakers": "",
-                "starts_at": "2026-03-14T10:00",
-                "ends_at": "2026-03-14T11:00",
+                "starts_at": f"{YEAR}-03-14T10:00",
+                "ends_at": f"{YEAR}-03-14T11:00",
             },
             "The session falls outside the dates of the event.",
         ),
@@ -125,7 +125,7 @@ def test_bad_session_input_is_explained_in_french_and_saves_nothing(organiser, a
     organiser.get("/events/vienna-2026/agenda/sessions/new?lang=fr")
     response = organiser.post(
         "/events/vienna-2026/agenda/sessions/new",
-        session_form(ends_at="2026-03-12T10:00", paragraphs=["bucharest-2001:77"]),
+        session_form(ends_at=f"{YEAR}-03-12T10:00", paragraphs=["bucharest-2001:77"]),
     )
     assert response.status_code == 400
     page = unescape(response.get_data(as_text=True))
@@ -136,7 +136,7 @@ def test_bad_session_input_is_explained_in_french_and_saves_nothing(organiser, a
 
 def test_stale_session_edit_is_refused(organiser, app):
     event_id = make_event(app)
-    session_id = add_session(app, event_id, datetime(2026, 3, 12, 10), datetime(2026, 3, 12, 11))
+    session_id = add_session(app, event_id, datetime(YEAR, 3, 12, 10), datetime(YEAR, 3, 12, 11))
     url = f"/events/vienna-2026/agenda/sessions/{session_id}/edit"
     organiser.get(url)
     assert organiser.post(url, session_form(title_en="First", version="1")).status_code == 302
@@ -148,16 +148,16 @@ def test_stale_session_edit_is_refused(organiser, app):
 
 def test_move_keeps_the_length_and_duplicate_cancel_delete(organiser, app):
     event_id = make_event(app)
-    session_id = add_session(app, event_id, datetime(2026, 3, 12, 10), datetime(2026, 3, 12, 11, 30), room="Room A")
+    session_id = add_session(app, event_id, datetime(YEAR, 3, 12, 10), datetime(YEAR, 3, 12, 11, 30), room="Room A")
     organiser.get(f"/events/vienna-2026/agenda/sessions/{session_id}/move")
     response = organiser.post(
-        f"/events/vienna-2026/agenda/sessions/{session_id}/move", {"starts_at": "2026-03-13T14:00", "room": "Room B"}
+        f"/events/vienna-2026/agenda/sessions/{session_id}/move", {"starts_at": f"{YEAR}-03-13T14:00", "room": "Room B"}
     )
     assert response.status_code == 302
     [moved] = sessions(app)
     assert (moved.starts_at, moved.ends_at) == (
-        datetime(2026, 3, 13, 13, tzinfo=UTC),
-        datetime(2026, 3, 13, 14, 30, tzinfo=UTC),
+        datetime(YEAR, 3, 13, 13, tzinfo=UTC),
+        datetime(YEAR, 3, 13, 14, 30, tzinfo=UTC),
     )
     organiser.post(f"/events/vienna-2026/agenda/sessions/{session_id}/duplicate")
     assert len(sessions(app)) == 2 and len({s.uid for s in sessions(app)}) == 2
@@ -172,11 +172,14 @@ def test_move_keeps_the_length_and_duplicate_cancel_delete(organiser, app):
 def test_rooms_are_managed_and_a_used_room_cannot_be_deleted(organiser, app):
     event_id = make_event(app)
     organiser.get("/events/vienna-2026/agenda/manage")
-    organiser.post("/events/vienna-2026/agenda/rooms", {"name": "Ratsaal"})
-    add_session(app, event_id, datetime(2026, 3, 12, 10), datetime(2026, 3, 12, 11), room="Ratsaal")
+    assert organiser.post("/events/vienna-2026/agenda/rooms", {"name": "Ratsaal"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalars(select(Room.name)).all() == ["Ratsaal"]
+    add_session(app, event_id, datetime(YEAR, 3, 12, 10), datetime(YEAR, 3, 12, 11), room="Ratsaal")
     with app.app_context():
         room_id = db.session.scalar(select(Room.id).where(Room.name == "Ratsaal"))
     response = organiser.post(f"/events/vienna-2026/agenda/rooms/{room_id}/delete")
+    assert response.status_code == 302
     assert "Sessions still use this room" in organiser.get(response.location).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(Room.id))) == 1
@@ -184,21 +187,23 @@ def test_rooms_are_managed_and_a_used_room_cannot_be_deleted(organiser, app):
 
 def test_second_publication_lists_what_changed(organiser, app):
     event_id = make_event(app)
-    keep = add_session(app, event_id, datetime(2026, 3, 12, 10), datetime(2026, 3, 12, 11), "Opening")
-    move = add_session(app, event_id, datetime(2026, 3, 12, 11), datetime(2026, 3, 12, 12), "Plenary", room="A")
-    retitle = add_session(app, event_id, datetime(2026, 3, 12, 14), datetime(2026, 3, 12, 15), "Panel")
-    drop = add_session(app, event_id, datetime(2026, 3, 12, 16), datetime(2026, 3, 12, 17), "Side event")
+    add_session(app, event_id, datetime(YEAR, 3, 12, 10), datetime(YEAR, 3, 12, 11), "Opening")
+    move = add_session(app, event_id, datetime(YEAR, 3, 12, 11), datetime(YEAR, 3, 12, 12), "Plenary", room="A")
+    retitle = add_session(app, event_id, datetime(YEAR, 3, 12, 14), datetime(YEAR, 3, 12, 15), "Panel")
+    drop = add_session(app, event_id, datetime(YEAR, 3, 12, 16), datetime(YEAR, 3, 12, 17), "Side event")
     publish(app, event_id)
     organiser.get("/events/vienna-2026/agenda/manage")
-    organiser.post(f"/events/vienna-2026/agenda/sessions/{move}/move", {"starts_at": "2026-03-12T12:00", "room": "A"})
+    organiser.post(
+        f"/events/vienna-2026/agenda/sessions/{move}/move", {"starts_at": f"{YEAR}-03-12T12:00", "room": "A"}
+    )
     organiser.get(f"/events/vienna-2026/agenda/sessions/{retitle}/edit")
     organiser.post(
         f"/events/vienna-2026/agenda/sessions/{retitle}/edit",
         session_form(
             title_en="Panel on documents",
             title_ru="",
-            starts_at="2026-03-12T14:00",
-            ends_at="2026-03-12T15:00",
+            starts_at=f"{YEAR}-03-12T14:00",
+            ends_at=f"{YEAR}-03-12T15:00",
             room="",
             chair="",
             speakers="",
@@ -209,7 +214,7 @@ def test_second_publication_lists_what_changed(organiser, app):
         ),
     )
     organiser.post(f"/events/vienna-2026/agenda/sessions/{drop}/cancel")
-    add_session(app, event_id, datetime(2026, 3, 13, 9), datetime(2026, 3, 13, 10), "Breakfast briefing")
+    add_session(app, event_id, datetime(YEAR, 3, 13, 9), datetime(YEAR, 3, 13, 10), "Breakfast briefing")
     organiser.post("/events/vienna-2026/agenda/publish")
     page = app.test_client().get("/events/vienna-2026/agenda?lang=en").get_data(as_text=True)
     assert "Version 2" in page and "Changes since version 1" in page
@@ -219,12 +224,11 @@ def test_second_publication_lists_what_changed(organiser, app):
     assert 'Cancelled:</strong> <span lang="en">Side event' in changes
     assert 'Added:</strong> <span lang="en">Breakfast briefing' in changes
     assert "Opening" not in changes
-    assert keep
 
 
 def test_publishing_an_unchanged_programme_is_refused(organiser, app):
     event_id = make_event(app)
-    add_session(app, event_id, datetime(2026, 3, 12, 10), datetime(2026, 3, 12, 11))
+    add_session(app, event_id, datetime(YEAR, 3, 12, 10), datetime(YEAR, 3, 12, 11))
     publish(app, event_id)
     organiser.get("/events/vienna-2026/agenda/manage")
     response = organiser.post("/events/vienna-2026/agenda/publish")
@@ -238,7 +242,7 @@ def test_publishing_an_unchanged_programme_is_refused(organiser, app):
 @pytest.mark.parametrize("role", ["participant", "rapporteur"])
 def test_only_organisers_edit_the_programme(browser, make_user, app, role):
     event_id = make_event(app)
-    session_id = add_session(app, event_id, datetime(2026, 3, 12, 10), datetime(2026, 3, 12, 11))
+    session_id = add_session(app, event_id, datetime(YEAR, 3, 12, 10), datetime(YEAR, 3, 12, 11))
     make_user(role)
     browser.login(f"{role}@example.org", "correct horse battery")
     browser.get("/")
@@ -253,11 +257,14 @@ def test_only_organisers_edit_the_programme(browser, make_user, app, role):
     for url in (f"{base}/sessions/new", f"{base}/sessions/{session_id}/delete", f"{base}/publish", f"{base}/rooms"):
         assert browser.post(url, session_form()).status_code == 403, url
     assert len(sessions(app)) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count(AgendaVersion.id))) == 0
+        assert db.session.scalar(select(func.count(Room.id))) == 0
 
 
 def test_anonymous_users_are_sent_to_sign_in_and_change_nothing(browser, app):
     event_id = make_event(app)
-    add_session(app, event_id, datetime(2026, 3, 12, 10), datetime(2026, 3, 12, 11))
+    add_session(app, event_id, datetime(YEAR, 3, 12, 10), datetime(YEAR, 3, 12, 11))
     assert "/login" in browser.get("/events/vienna-2026/agenda/manage").location
     assert "/login" in browser.post("/events/vienna-2026/agenda/publish").location
     with app.app_context():
@@ -267,7 +274,7 @@ def test_anonymous_users_are_sent_to_sign_in_and_change_nothing(browser, app):
 def test_a_session_of_another_event_is_not_reachable_by_its_id(organiser, app):
     make_event(app)
     other = make_event(app, slug="other-2026")
-    session_id = add_session(app, other, datetime(2026, 3, 12, 10), datetime(2026, 3, 12, 11))
+    session_id = add_session(app, other, datetime(YEAR, 3, 12, 10), datetime(YEAR, 3, 12, 11))
     assert organiser.get(f"/events/vienna-2026/agenda/sessions/{session_id}/edit").status_code == 404
     organiser.get("/events/vienna-2026/agenda/manage")
     assert organiser.post(f"/events/vienna-2026/agenda/sessions/{session_id}/delete").status_code == 404
@@ -276,7 +283,7 @@ def test_a_session_of_another_event_is_not_reachable_by_its_id(organiser, app):
 
 def test_action_without_csrf_token_is_refused(organiser, app):
     event_id = make_event(app)
-    session_id = add_session(app, event_id, datetime(2026, 3, 12, 10), datetime(2026, 3, 12, 11))
+    session_id = add_session(app, event_id, datetime(YEAR, 3, 12, 10), datetime(YEAR, 3, 12, 11))
     response = organiser.post(f"/events/vienna-2026/agenda/sessions/{session_id}/delete", csrf=False)
     assert response.status_code == 400
     assert len(sessions(app)) == 1

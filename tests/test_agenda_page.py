@@ -6,7 +6,7 @@ def test_programme_is_grouped_by_day_in_the_event_zone(browser, demo):
     page = browser.get("/events/bishkek-2001/agenda?lang=en").get_data(as_text=True)
     assert "Thursday, 13 December 2001" in page and "Friday, 14 December 2001" in page
     assert page.index("Thursday, 13 December 2001") < page.index("Friday, 14 December 2001")
-    assert "Kyrgyzstan Time (GMT+05:00)" in page or "GMT+05:00" in page
+    assert "Kyrgyzstan Time (GMT+05:00)" in page
     assert ">09:30</time>" in page
 
 

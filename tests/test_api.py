@@ -19,6 +19,7 @@ from outcomes.models import Outcome
 from participants.models import Invitation
 from tests.agenda_helpers import FUTURE, add_session, bulk_programme, make_event, publish
 from tests.catalogs import translated
+from tests.clock import YEAR
 from tests.conftest import count_queries, signed_in
 from tests.outcome_helpers import bulk_outcomes
 
@@ -50,8 +51,8 @@ def meeting_body(**overrides):
         "slug": "border-security-2027",
         "kind": "expert_workshop",
         "title": {"en": "Workshop on border security", "ru": "Семинар по безопасности границ"},
-        "starts_at": "2027-03-12T09:00:00",
-        "ends_at": "2027-03-13T17:00:00",
+        "starts_at": f"{YEAR}-03-12T09:00:00",
+        "ends_at": f"{YEAR}-03-13T17:00:00",
         "timezone": "Asia/Bishkek",
         "city": "Bishkek",
         "organisers": ["secretariat"],
@@ -78,7 +79,7 @@ def test_meetings_are_read_without_token_and_shown_in_their_own_zone(client, dem
     # Bishkek was UTC+5 in December 2001 (UTC+6 since 2005).
     assert meeting["starts_at"] == "2001-12-13T09:30:00+05:00"
     assert meeting["timezone"] == "Asia/Bishkek"
-    assert "bucharest-2001:20" in meeting["paragraphs"] or meeting["paragraphs"]
+    assert meeting["paragraphs"] == ["bucharest-2001:13", "bucharest-2001:19", "bucharest-2001:24", "bucharest-2001:29"]
     assert meeting["url"].endswith("/events/bishkek-2001/")
 
 
@@ -108,7 +109,7 @@ def test_pages_carry_totals_and_link_headers(client, demo):
 def test_filters_narrow_the_lists(client, demo):
     paragraph = client.get(f"{API}/paragraphs?actor=odihr").get_json()
     assert paragraph["items"] and all("odihr" in p["actors"] for p in paragraph["items"])
-    assert client.get(f"{API}/paragraphs?section=III&per_page=100").get_json()["total"] < 31
+    assert client.get(f"{API}/paragraphs?section=III&per_page=100").get_json()["total"] == 18
     held = client.get(f"{API}/meetings?from_date=2001-12-01&to_date=2001-12-31").get_json()
     assert [m["slug"] for m in held["items"]] == ["bishkek-2001"]
     conferences = client.get(f"{API}/meetings?kind=conference&per_page=100").get_json()["items"]
@@ -144,14 +145,14 @@ def test_etags_answer_304_when_nothing_changed_and_change_with_the_data(client, 
 
 def test_published_programme_and_draft(client, app, demo, organiser_token):
     sessions = client.get(f"{API}/meetings/bishkek-2001/sessions?per_page=100").get_json()
-    assert sessions["total"] >= 5
+    assert sessions["total"] == 11
     opening = sessions["items"][0]
     assert opening["starts_at"].endswith("+05:00")
     one = client.get(f"{API}/meetings/bishkek-2001/sessions/{opening['uid']}").get_json()
     assert one == opening
     assert client.get(f"{API}/meetings/bishkek-2001/sessions?draft=true").status_code == 403
     draft = client.get(f"{API}/meetings/bishkek-2001/sessions?draft=true", headers=bearer(organiser_token))
-    assert draft.status_code == 200
+    assert draft.status_code == 200 and draft.get_json()["total"] == 11
     day = opening["starts_at"][:10]
     on_day = client.get(f"{API}/meetings/bishkek-2001/sessions?on={day}&per_page=100").get_json()["items"]
     assert on_day and all(s["starts_at"].startswith(day) for s in on_day)
@@ -192,10 +193,13 @@ def test_writes_need_an_organisers_token(client, app, demo):
             ("post", f"{API}/meetings/bishkek-2001/invitations"),
             ("post", f"{API}/outcomes"),
         ):
-            answer = getattr(client, method)(url, json={}, headers=bearer(token))
+            # Bodies that an organiser's token would get accepted: the refusal is for the role, not the data.
+            body = {f"post {API}/meetings": meeting_body(), f"patch {API}/meetings/bishkek-2001": {"city": "Osh"}}
+            answer = getattr(client, method)(url, json=body.get(f"{method} {url}", {}), headers=bearer(token))
             assert answer.status_code == 403, (email, method, url)
     with app.app_context():
         assert db.session.scalar(select(func.count(Event.id)).where(Event.slug == "border-security-2027")) == 0
+    assert client.get(f"{API}/meetings/bishkek-2001").get_json()["city"] == "Bishkek"
 
 
 def test_a_bad_or_revoked_token_is_refused_even_for_reading(client, app, demo):
@@ -228,10 +232,10 @@ def test_an_organiser_creates_and_changes_a_meeting(client, app, demo, organiser
     assert created.headers["Location"].endswith("/api/v1/meetings/border-security-2027")
     meeting = created.get_json()
     # Wall-clock time in the meeting's zone: Bishkek is UTC+6 in 2027.
-    assert meeting["status"] == "draft" and meeting["starts_at"] == "2027-03-12T09:00:00+06:00"
+    assert meeting["status"] == "draft" and meeting["starts_at"] == f"{YEAR}-03-12T09:00:00+06:00"
     with app.app_context():
         event = db.session.scalar(select(Event).where(Event.slug == "border-security-2027"))
-        assert event.starts_at.isoformat() == "2027-03-12T03:00:00+00:00"
+        assert event.starts_at.isoformat() == f"{YEAR}-03-12T03:00:00+00:00"
         entry = db.session.scalar(
             select(AuditEntry).where(AuditEntry.entity_id == event.id, AuditEntry.entity_type == "event")
         )
@@ -240,12 +244,12 @@ def test_an_organiser_creates_and_changes_a_meeting(client, app, demo, organiser
     # An instant with an offset lands at the same instant.
     changed = client.patch(
         f"{API}/meetings/border-security-2027",
-        json={"starts_at": "2027-03-12T08:00:00+05:00", "status": "open", "capacity": 40},
+        json={"starts_at": f"{YEAR}-03-12T08:00:00+05:00", "status": "open", "capacity": 40},
         headers=bearer(organiser_token),
     )
     assert changed.status_code == 200, changed.get_json()
     body = changed.get_json()
-    assert body["starts_at"] == "2027-03-12T09:00:00+06:00" and body["status"] == "open" and body["capacity"] == 40
+    assert body["starts_at"] == f"{YEAR}-03-12T09:00:00+06:00" and body["status"] == "open" and body["capacity"] == 40
     assert body["title"]["ru"] == "Семинар по безопасности границ"
     assert client.get(f"{API}/meetings/border-security-2027").status_code == 200
 
@@ -261,18 +265,18 @@ def test_an_organiser_creates_and_changes_a_meeting(client, app, demo, organiser
 def test_refused_values_are_explained_and_nothing_is_saved(client, app, demo, organiser_token):
     response = client.post(
         f"{API}/meetings",
-        json=meeting_body(ends_at="2027-03-11T09:00:00", paragraphs=["bucharest-2001:999"], timezone="Mars/Olympus"),
+        json=meeting_body(ends_at=f"{YEAR}-03-11T09:00:00", paragraphs=["bucharest-2001:999"], timezone="Mars/Olympus"),
         headers=bearer(organiser_token),
     )
     assert response.status_code == 422
-    assert {"body.timezone", "body.paragraphs"} <= problem_fields(response)
+    assert problem_fields(response) == {"body.timezone", "body.paragraphs"}
     invalid = client.post(
         f"{API}/meetings",
         json=meeting_body(kind="party", colour="red", slug="Not A Slug"),
         headers=bearer(organiser_token),
     )
     assert invalid.status_code == 422
-    assert {"body.kind", "body.colour", "body.slug"} <= problem_fields(invalid)
+    assert problem_fields(invalid) == {"body.kind", "body.colour", "body.slug"}
     far = client.post(
         f"{API}/meetings", json=meeting_body(starts_at="0001-01-01T00:00:00"), headers=bearer(organiser_token)
     )
@@ -310,8 +314,8 @@ def test_sessions_are_added_checked_for_clashes_and_published(client, app, demo,
     session = {
         "kind": "panel",
         "title": {"en": "Travel document security", "de": "Sicherheit von Reisedokumenten"},
-        "starts_at": "2027-03-12T10:00:00",
-        "ends_at": "2027-03-12T12:00:00",
+        "starts_at": f"{YEAR}-03-12T10:00:00",
+        "ends_at": f"{YEAR}-03-12T12:00:00",
         "room": "Neuer Saal",
         "chair": {"name": "Head of the Action against Terrorism Unit", "affiliation": "OSCE Secretariat"},
         "paragraphs": ["bucharest-2001:26"],
@@ -321,7 +325,7 @@ def test_sessions_are_added_checked_for_clashes_and_published(client, app, demo,
     created = client.post(f"{API}/meetings/vienna-2027/sessions", json={**session, "confirm": True}, headers=headers)
     assert created.status_code == 201
     uid = created.get_json()["uid"]
-    assert created.get_json()["starts_at"] == "2027-03-12T10:00:00+01:00"
+    assert created.get_json()["starts_at"] == f"{YEAR}-03-12T10:00:00+01:00"
     assert client.get(f"{API}/meetings/vienna-2027/sessions/{uid}").status_code == 404  # not published yet
     cancelled = client.patch(f"{API}/meetings/vienna-2027/sessions/{uid}", json={"cancelled": True}, headers=headers)
     assert cancelled.status_code == 200 and cancelled.get_json()["cancelled"] is True
@@ -389,7 +393,7 @@ def test_outcomes_are_recorded_approved_and_changed(client, app, demo, organiser
     no_actor = client.post(f"{API}/outcomes", json={**body, "actors": []}, headers=headers)
     assert no_actor.status_code == 422 and "body.actors" in problem_fields(no_actor)
     wrong_session = client.post(f"{API}/outcomes", json={**body, "session": "nope"}, headers=headers)
-    assert "body.session" in problem_fields(wrong_session)
+    assert wrong_session.status_code == 422 and problem_fields(wrong_session) == {"body.session"}
 
 
 # Errors, languages, limits, queries -----------------------------------------------------------------------------
@@ -464,7 +468,7 @@ def _more_sessions(app):
     with app.app_context():
         event_id = db.session.scalar(select(Event.id).where(Event.slug == "vienna-2026"))
     for hour in range(9, 17):
-        add_session(app, event_id, datetime(2026, 3, 13, hour), datetime(2026, 3, 13, hour, 45), room="Hall A")
+        add_session(app, event_id, datetime(YEAR, 3, 13, hour), datetime(YEAR, 3, 13, hour, 45), room="Hall A")
     publish(app, event_id)
 
 
@@ -513,7 +517,7 @@ def test_the_document_and_its_reading_page(client, demo):
     validate(document, cls=OpenAPIV31SpecValidator)
     assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     operations = [op for item in document["paths"].values() for op in item.values()]
-    assert len(operations) >= 20
+    assert len(operations) == 21
     assert all("422" in op["responses"] and "429" in op["responses"] for op in operations)
     page = client.get(f"{API}/docs?lang=en")
     text = page.get_data(as_text=True)
@@ -529,8 +533,8 @@ def test_session_created_through_the_api_is_in_the_database(client, app, demo, o
     session = {
         "kind": "plenary",
         "title": {"en": "Closing"},
-        "starts_at": datetime(2027, 3, 13, 16).isoformat(),
-        "ends_at": datetime(2027, 3, 13, 17).isoformat(),
+        "starts_at": datetime(YEAR, 3, 13, 16).isoformat(),
+        "ends_at": datetime(YEAR, 3, 13, 17).isoformat(),
     }
     created = client.post(f"{API}/meetings/vienna-2027/sessions", json=session, headers=bearer(organiser_token))
     assert created.status_code == 201

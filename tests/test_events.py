@@ -8,6 +8,7 @@ from core.audit import AuditEntry
 from core.db import db
 from events.models import Event
 from tests.catalogs import translated
+from tests.clock import YEAR, last_sunday_of_march
 
 
 def event_form(**overrides):
@@ -17,14 +18,14 @@ def event_form(**overrides):
         "title_en": "Seminar on travel document security",
         "title_fr": "Séminaire sur la sécurité des documents de voyage",
         "description_en": "First paragraph.\n\nSecond paragraph.",
-        "starts_at": "2026-03-12T09:30",
-        "ends_at": "2026-03-13T17:00",
+        "starts_at": f"{YEAR}-03-12T09:30",
+        "ends_at": f"{YEAR}-03-13T17:00",
         "timezone": "Europe/Vienna",
         "venue": "Hofburg",
         "city": "Vienna",
         "working_languages": ["en", "ru"],
         "capacity": "80",
-        "registration_deadline": "2026-03-01T23:59",
+        "registration_deadline": f"{YEAR}-03-01T23:59",
         "visibility": "public",
         "organisers": ["secretariat"],
         "partners": ["interpol"],
@@ -59,7 +60,7 @@ def test_organiser_creates_an_event_as_a_draft(organiser, app):
     event = load_event(app, "vienna-seminar-2026")
     assert event.status == "draft"
     # Stored in UTC: Vienna is UTC+1 in March before the change to summer time.
-    assert event.starts_at == datetime(2026, 3, 12, 8, 30, tzinfo=UTC)
+    assert event.starts_at == datetime(YEAR, 3, 12, 8, 30, tzinfo=UTC)
     assert event.title == {
         "en": "Seminar on travel document security",
         "fr": "Séminaire sur la sécurité des documents de voyage",
@@ -67,14 +68,14 @@ def test_organiser_creates_an_event_as_a_draft(organiser, app):
     assert event.working_languages == ["en", "ru"]
     page = organiser.get("/events/vienna-seminar-2026/?lang=en").get_data(as_text=True)
     assert "Seminar on travel document security" in page
-    assert "Interpol" in page or "INTERPOL" in page
+    assert "Interpol" in page
     assert 'href="/plan/bucharest-2001/26"' in page
 
 
 @pytest.mark.parametrize(
     ("overrides", "message", "values"),
     [
-        ({"ends_at": "2026-03-11T09:00"}, "The end must come after the start.", {}),
+        ({"ends_at": f"{YEAR}-03-11T09:00"}, "The end must come after the start.", {}),
         (
             {"timezone": "Europe/Atlantis"},
             "Unknown time zone. Use a name from the tz database, such as Asia/Bishkek.",
@@ -83,12 +84,12 @@ def test_organiser_creates_an_event_as_a_draft(organiser, app):
         ({"paragraphs": ["bucharest-2001:99"]}, "Unknown plan paragraph: %(refs)s.", {"refs": "bucharest-2001:99"}),
         ({"title_en": "", "title_fr": ""}, "Give a title in at least one language.", {}),
         (
-            {"starts_at": "2026-03-29T02:30", "ends_at": "2026-03-29T10:00"},
+            {"starts_at": f"{last_sunday_of_march()}T02:30", "ends_at": f"{last_sunday_of_march()}T10:00"},
             "This time does not exist in the chosen time zone (clocks were put forward).",
             {},
         ),
         (
-            {"registration_deadline": "2026-04-01T10:00"},
+            {"registration_deadline": f"{YEAR}-04-01T10:00"},
             "The registration deadline must not be after the end.",
             {},
         ),
@@ -128,6 +129,7 @@ def test_duplicate_slug_is_refused(organiser, app):
 def test_slug_shared_with_a_series_is_refused(organiser, app, demo):
     response = create(organiser, slug="law-enforcement-meetings")
     assert response.status_code == 400
+    assert "Another event or series already uses this address." in response.get_data(as_text=True)
     assert event_count(app) == 8
 
 
@@ -152,6 +154,7 @@ def test_participants_and_rapporteurs_cannot_create_or_change_events(browser, ma
     assert browser.get("/events/bishkek-2001/history").status_code == 403
     assert event_count(app) == 8
     assert load_event(app, "bishkek-2001").status == "held"
+    assert load_event(app, "bishkek-2001").city == "Bishkek"
 
 
 def test_post_without_csrf_token_is_refused(organiser, app):
@@ -224,7 +227,7 @@ def test_stale_edit_is_refused_and_nothing_is_overwritten(organiser, app):
 def test_edit_form_shows_local_times_and_missing_languages(organiser):
     create(organiser)
     page = organiser.get("/events/vienna-seminar-2026/edit?lang=en").get_data(as_text=True)
-    assert 'value="2026-03-12T09:30"' in page
+    assert f'value="{YEAR}-03-12T09:30"' in page
     assert "Given in: EN · FR." in page
     assert "Missing: DE · IT · RU · ES." in page
 
@@ -233,7 +236,8 @@ def test_bishkek_2001_is_shown_at_utc_plus_5_from_the_tz_database(browser, demo,
     event = load_event(app, "bishkek-2001")
     assert event.starts_at == datetime(2001, 12, 13, 4, 30, tzinfo=UTC)
     page = browser.get("/events/bishkek-2001/?lang=en").get_data(as_text=True)
-    assert "13–14 Dec 2001" in page
+    # CLDR 47 (Babel 2.19, pinned in the lock) puts thin spaces around the range's dash.
+    assert "13\u2009–\u200914 Dec 2001" in page
     assert "Thursday, 13 December 2001, 09:30" in page
     assert "GMT+05:00" in page
 
@@ -243,8 +247,8 @@ def test_bishkek_today_is_utc_plus_6(organiser):
         organiser,
         slug="bishkek-2026",
         timezone="Asia/Bishkek",
-        starts_at="2026-12-13T09:30",
-        ends_at="2026-12-13T18:00",
+        starts_at=f"{YEAR}-12-13T09:30",
+        ends_at=f"{YEAR}-12-13T18:00",
         registration_deadline="",
     )
     organiser.get("/events/bishkek-2026/")
@@ -292,7 +296,7 @@ def test_list_filters_by_kind_year_and_paragraph(browser, demo):
 
 
 def test_list_separates_upcoming_and_past(organiser, app, demo):
-    create(organiser, starts_at="2030-05-01T10:00", ends_at="2030-05-02T17:00", registration_deadline="")
+    create(organiser, starts_at=f"{YEAR}-05-01T10:00", ends_at=f"{YEAR}-05-02T17:00", registration_deadline="")
     organiser.get("/events/vienna-seminar-2026/")
     organiser.post("/events/vienna-seminar-2026/status", {"status": "open"})
     page = app.test_client().get("/events/?lang=en").get_data(as_text=True)

@@ -9,6 +9,7 @@ import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 
+from tests.clock import YEAR
 from tests.servers import gunicorn
 
 
@@ -88,8 +89,8 @@ def test_two_instances_share_sessions_throttle_and_data(app, demo):
                     "slug": "two-instances",
                     "kind": "meeting",
                     "title_en": "Written on one instance",
-                    "starts_at": "2027-05-01T09:00",
-                    "ends_at": "2027-05-01T17:00",
+                    "starts_at": f"{YEAR}-05-01T09:00",
+                    "ends_at": f"{YEAR}-05-01T17:00",
                     "timezone": "Europe/Vienna",
                     "visibility": "public",
                 },

@@ -174,11 +174,14 @@ def test_invitee_declines_with_a_reason(app, organiser, meeting):
     [invitation] = invitations(app)
     assert invitation.status == "declined" and invitation.decline_reason == "Another meeting that week."
     # A declined invitation opens no registration.
+    before = _count(app, Registration)
     token = link.rsplit("/", 1)[1]
     response = invitee.post(
         "/events/vienna-2026/register", data={**registration_form(), "invitation": token, "csrf_token": csrf}
     )
     assert response.status_code == 400
+    assert "This invitation was declined." in response.get_data(as_text=True)
+    assert _count(app, Registration) == before
 
 
 def test_invitee_names_a_colleague_who_gets_an_invitation_of_their_own(app, organiser, meeting):
@@ -218,7 +221,17 @@ def test_reminders_go_only_to_those_who_have_not_answered(app, organiser, meetin
     invitee.post(first + "/decline", data={"reason": "", "csrf_token": csrf})
     organiser.post("/events/vienna-2026/invitations/remind")
     reminders = mails(app)[3:]
-    assert len(reminders) == 2 and all("Reminder" in m.subject or "Rappel" in m.subject or m.subject for m in reminders)
+    # Each in the invitee's language; the meeting has a French title and falls back to English in German.
+    assert [(m.recipient, m.subject) for m in reminders] == [
+        (
+            "delegate.fr@example.org",
+            translated("Reminder: invitation to %(title)s", "fr", title="Conférence sur les documents de voyage"),
+        ),
+        (
+            "expert@example.org",
+            translated("Reminder: invitation to %(title)s", "de", title="Conference on travel documents"),
+        ),
+    ]
     # The reminder repeats the same personal link.
     assert link_of(reminders[0]) == link_of(mails(app)[1])
 

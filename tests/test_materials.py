@@ -22,6 +22,7 @@ from materials.models import Material, MaterialFile
 from participants import services as participants
 from participants.models import Registration
 from tests.agenda_helpers import FUTURE, add_session, make_event
+from tests.clock import YEAR
 from tests.conftest import signed_in
 
 PASSWORD = "correct horse battery"
@@ -108,7 +109,7 @@ def new_material(app, event_id, title=None, distribution="public", roles=(), ses
         data = services.MaterialData(
             kind="background_paper",
             title=title or {"en": "Background paper", "fr": "Document de référence"},
-            issued_on=issued_on or date(2027, 2, 1),
+            issued_on=issued_on or date(YEAR, 2, 1),
             symbol="CIO.GAL/12/01",
             session_id=session_id,
             distribution=distribution,
@@ -381,10 +382,10 @@ def test_ranges_and_conditional_requests(app, browser, event_id):
 
 
 def test_all_documents_in_one_language_as_a_zip(app, browser, event_id):
-    both = new_material(app, event_id, title={"en": "Concept note"}, issued_on=date(2027, 1, 1))
-    english = new_material(app, event_id, title={"en": "Budget"}, issued_on=date(2027, 1, 2))
-    russian = new_material(app, event_id, title={"ru": "Доклад"}, issued_on=date(2027, 1, 3))
-    new_material(app, event_id, title={"en": "Not uploaded yet"}, issued_on=date(2027, 1, 4))
+    both = new_material(app, event_id, title={"en": "Concept note"}, issued_on=date(YEAR, 1, 1))
+    english = new_material(app, event_id, title={"en": "Budget"}, issued_on=date(YEAR, 1, 2))
+    russian = new_material(app, event_id, title={"ru": "Доклад"}, issued_on=date(YEAR, 1, 3))
+    new_material(app, event_id, title={"en": "Not uploaded yet"}, issued_on=date(YEAR, 1, 4))
     add_file(app, both, "en", pdf("Concept note"), "concept-note.pdf")
     add_file(app, both, "ru", pdf("Concept note RU"), "Концепция.pdf")
     add_file(app, english, "en", xlsx(), "budget.xlsx")
@@ -554,7 +555,7 @@ def test_organisers_record_and_edit_a_document(app, organiser, event_id):
             "title_fr": "Déclaration d’ouverture",
             "title_ru": "Вступительное заявление",
             "symbol": " CIO.GAL/15/01 ",
-            "issued_on": "2027-03-12",
+            "issued_on": f"{YEAR}-03-12",
             "session_id": str(session_id),
             "distribution": "restricted",
             "allowed_roles": ["rapporteur"],
@@ -579,7 +580,7 @@ def test_organisers_record_and_edit_a_document(app, organiser, event_id):
         {
             "kind": "statement",
             "title_en": "Opening statement",
-            "issued_on": "2027-03-12",
+            "issued_on": f"{YEAR}-03-12",
             "distribution": "public",
             "allowed_roles": ["rapporteur"],
         },
@@ -602,12 +603,12 @@ def test_organisers_record_and_edit_a_document(app, organiser, event_id):
         ({"issued_on": ""}, "issued_on", "This field is required."),
         ({"session_id": "999999"}, "session_id", "This session is not part of the meeting."),
         ({"distribution": "everyone"}, "distribution", "Not a valid choice."),
-        ({"symbol": "X" * 61}, "symbol", "60"),
+        ({"symbol": "X" * 61}, "symbol", "Field cannot be longer than 60 characters."),
     ],
 )
 def test_a_document_with_wrong_fields_is_not_recorded(app, organiser, event_id, changes, field, message):
     organiser.get("/events/vienna-2026/materials/new?lang=en")
-    data = {"kind": "report", "title_en": "Report", "issued_on": "2027-03-12", "distribution": "public"} | changes
+    data = {"kind": "report", "title_en": "Report", "issued_on": f"{YEAR}-03-12", "distribution": "public"} | changes
     response = organiser.post("/events/vienna-2026/materials/new", data)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
@@ -620,7 +621,7 @@ def test_a_session_of_another_meeting_is_refused(app, event_id):
     other = make_event(app, slug="other-2027", start=FUTURE)
     session_id = add_session(app, other, FUTURE.replace(hour=10), FUTURE.replace(hour=11))
     with app.app_context(), pytest.raises(services.MaterialsError) as refusal:
-        data = services.MaterialData("report", {"en": "Report"}, date(2027, 1, 1), session_id=session_id)
+        data = services.MaterialData("report", {"en": "Report"}, date(YEAR, 1, 1), session_id=session_id)
         services.create_material(db.session.get(Event, event_id), data)
     assert set(refusal.value.errors) == {"session_id"}
 

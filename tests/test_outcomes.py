@@ -161,6 +161,8 @@ def test_two_people_editing_at_once_cannot_overwrite_each_other(app, rapporteur,
         ),
     )
     assert third.status_code == 302
+    with app.app_context():
+        assert db.session.get(Outcome, outcome_id).text == {"en": "Merged wording."}
 
 
 def test_every_change_is_kept_as_a_revision_with_a_readable_diff(app, rapporteur):
@@ -198,8 +200,11 @@ def test_dated_status_updates(app, rapporteur):
     future = (date.today() + timedelta(days=3)).isoformat()
     response = rapporteur.post(f"/outcomes/{outcome_id}/status", {"on": future, "status": "implemented"})
     assert "cannot be dated in the future" in rapporteur.get(response.location).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Outcome, outcome_id).implementation_status == "in_progress"
     page = app.test_client().get(f"/outcomes/{outcome_id}?lang=en").get_data(as_text=True)
     assert "1 March 2002" in page and "Venue found." in page and "In progress" in page
+    assert "Implemented" not in page
 
 
 def test_participants_cannot_record_outcomes(browser, make_user, demo):
@@ -219,8 +224,11 @@ def test_outcome_of_a_session_must_belong_to_the_meeting(app, rapporteur):
             select(Session.uid).join(Session.event).where(Session.kind == "opening").order_by(Session.id.desc())
         )
     rapporteur.get("/outcomes/new")
+    before = count(app)
     response = rapporteur.post("/outcomes/new", outcome_form(session_uid=uid))
     assert response.status_code == 400
+    assert "This session is not part of the meeting." in response.get_data(as_text=True)
+    assert count(app) == before
 
 
 def test_demo_has_the_deadlines_the_plan_sets(browser, demo):

@@ -71,3 +71,5 @@ def test_a_registration_of_another_event_is_not_reachable_by_its_id(organiser, a
         )
     organiser.get("/events/vienna-2026/participants")
     assert organiser.post(f"/events/vienna-2026/participants/{other}/cancel").status_code == 404
+    with app.app_context():
+        assert db.session.get(Registration, other).status == "attended"

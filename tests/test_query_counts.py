@@ -7,6 +7,7 @@ from sqlalchemy import select
 from core.db import db
 from events.models import Event, EventBody
 from plan.models import Actor, Paragraph
+from tests.clock import YEAR
 from tests.conftest import count_queries
 
 
@@ -14,7 +15,7 @@ def _add_events(app, count, offset=0):
     with app.app_context():
         paragraphs = db.session.scalars(select(Paragraph).limit(3)).all()
         actors = db.session.scalars(select(Actor).limit(2)).all()
-        start = datetime(2030, 1, 1, 9, tzinfo=UTC)
+        start = datetime(YEAR, 1, 1, 9, tzinfo=UTC)
         for index in range(offset, offset + count):
             event = Event(
                 slug=f"event-{index}",
@@ -72,4 +73,5 @@ def test_coverage_and_paragraph_page_with_5000_outcomes_use_a_fixed_number_of_qu
     assert many == few
     assert few["/plan/coverage"] <= 12
     page = app.test_client().get("/plan/bucharest-2001/20?lang=en").get_data(as_text=True)
-    assert "5,000 outcomes" in page or "5000 outcomes" in page
+    # Flask-Babel's ngettext puts the bare number in: 5000, not the locale's 5,000 (noted for the language issue).
+    assert "5000 outcomes" in page

@@ -15,6 +15,7 @@ from events.services import change_status
 from participants.models import Registration
 from tests.agenda_helpers import FUTURE, add_session, make_event, publish
 from tests.catalogs import translated
+from tests.clock import YEAR
 
 
 def registration_form(**overrides):
@@ -60,7 +61,7 @@ def manage_link(message: OutboxMessage) -> str:
 
 def test_anyone_registers_for_an_open_meeting_and_gets_a_confirmation_with_the_programme(browser, app):
     event_id = make_event(app, start=FUTURE, capacity=50)
-    add_session(app, event_id, datetime(2027, 3, 12, 10), datetime(2027, 3, 12, 11), "Opening")
+    add_session(app, event_id, datetime(YEAR, 3, 12, 10), datetime(YEAR, 3, 12, 11), "Opening")
     publish(app, event_id)
     response = register(browser, language="ru")
     assert response.status_code == 200
@@ -68,7 +69,10 @@ def test_anyone_registers_for_an_open_meeting_and_gets_a_confirmation_with_the_p
     assert registration.status == "confirmed" and registration.interpretation_language == "ru"
     [message] = mails(app)
     assert message.recipient == "anna@example.org" and message.language == "ru"
-    assert message.subject.startswith(translated("Registration confirmed: %(title)s", "ru", title="")[:10])
+    # The meeting has no Russian title: the English one stands in.
+    assert message.subject == translated(
+        "Registration confirmed: %(title)s", "ru", title="Conference on travel documents"
+    )
     assert "/registrations/" in message.body_text and "/calendar/r/" in message.body_text
     [attachment] = message.attachments
     assert attachment["content_type"] == "text/calendar"
@@ -113,7 +117,8 @@ def test_when_full_registrations_join_the_waiting_list_in_order_and_a_cancellati
     assert response.status_code == 302
     assert [r.status for r in registrations(app)] == ["cancelled", "confirmed", "confirmed", "waitlisted"]
     promoted = mails(app)[-1]
-    assert promoted.recipient == "three@example.org" and "seat" in promoted.subject.lower()
+    assert promoted.recipient == "three@example.org"
+    assert promoted.subject == "A seat is available for you: Conference on travel documents"
 
 
 def test_meetings_by_invitation_refuse_registration_without_one(browser, app):
@@ -142,7 +147,7 @@ def test_approval_by_an_organiser(browser, organiser, app):
     organiser.get("/events/vienna-2026/participants")
     organiser.post(f"/events/vienna-2026/participants/{registration.id}/approve")
     assert registrations(app)[0].status == "confirmed"
-    assert mails(app)[-1].subject.startswith("Registration confirmed")
+    assert mails(app)[-1].subject == "Registration confirmed: Conference on travel documents"
 
 
 def test_the_self_service_link_shows_changes_and_cancels_only_that_registration(browser, app):
@@ -157,13 +162,13 @@ def test_the_self_service_link_shows_changes_and_cancels_only_that_registration(
     assert first.dietary_needs == "Vegetarian" and first.email == "anna@example.org"
     assert second.dietary_needs == ""
     assert browser.get("/registrations/guessed-token").status_code == 404
-    assert browser.post("/registrations/guessed-token/cancel").status_code in (400, 404)
-    assert second.status == "confirmed"
+    assert browser.post("/registrations/guessed-token/cancel").status_code == 404
+    assert [r.status for r in registrations(app)] == ["confirmed", "confirmed"]
 
 
 def test_registration_feed_serves_the_programme_without_a_login(browser, app):
     event_id = make_event(app, start=FUTURE)
-    add_session(app, event_id, datetime(2027, 3, 12, 10), datetime(2027, 3, 12, 11), "Opening")
+    add_session(app, event_id, datetime(YEAR, 3, 12, 10), datetime(YEAR, 3, 12, 11), "Opening")
     publish(app, event_id)
     register(browser)
     feed = re.search(r"http://localhost(/calendar/r/[\w-]+\.ics)", mails(app)[0].body_text).group(1)

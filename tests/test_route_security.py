@@ -118,7 +118,7 @@ def _routes(app, values, api=False):
 
 
 def test_every_route_is_classified(app):
-    assert sum(1 for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api_")) >= 20
+    assert sum(1 for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api_")) == 21
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
         restricted = getattr(view, "required_roles", None)
@@ -132,7 +132,9 @@ def test_every_state_changing_route_refuses_a_request_without_csrf_token(organis
         if "POST" not in methods:
             continue
         response = organiser.post(url, {"name": "x", "status": "archived"}, csrf=False)
+        # Refused as a forged request (the error page), not merely as an incomplete form (the form again).
         assert response.status_code == 400, (endpoint, response.status_code)
+        assert "The request could not be understood." in response.get_data(as_text=True), endpoint
         checked += 1
     assert checked >= 12
     with app.app_context():
@@ -165,18 +167,25 @@ def test_restricted_routes_refuse_everyone_without_the_role(browser, make_user, 
 
 def test_signed_in_routes_send_anonymous_users_to_sign_in(browser, demo, app):
     values = _values(app)
+    checked = set()
     for endpoint, url, methods in _routes(app, values):
         if endpoint not in SIGNED_IN:
             continue
         for method in methods:
             response = browser.get(url) if method == "GET" else browser.post(url)
             assert response.status_code == 302 and "/login" in response.location, (endpoint, method)
+        checked.add(endpoint)
+    assert checked == SIGNED_IN
 
 
 def test_public_pages_answer_without_sign_in(browser, demo, app):
     values = _values(app)
+    checked = set()
     for endpoint, url, methods in [*_routes(app, values), *_routes(app, values, api=True)]:
         if endpoint in PUBLIC and "GET" in methods and endpoint not in TOKEN_PAGES:
             assert browser.get(url).status_code == 200, endpoint
+            checked.add(endpoint)
         elif endpoint in TOKEN_PAGES:
             assert browser.get(url).status_code == 404, endpoint  # a made-up token opens nothing
+            checked.add(endpoint)
+    assert checked >= TOKEN_PAGES and len(checked) == 42  # every public page and API read, the token pages

@@ -4,6 +4,7 @@ import json
 import urllib.error
 import urllib.request
 
+from tests.clock import YEAR
 from tests.e2e.conftest import sign_in
 
 
@@ -39,12 +40,12 @@ def test_token_from_the_profile_drives_the_api_until_revoked(new_page, live_serv
             "slug": "registry-sync-2027",
             "kind": "meeting",
             "title": {"en": "Meeting created by the registry"},
-            "starts_at": "2027-05-03T10:00:00",
-            "ends_at": "2027-05-03T16:00:00",
+            "starts_at": f"{YEAR}-05-03T10:00:00",
+            "ends_at": f"{YEAR}-05-03T16:00:00",
             "timezone": "Europe/Vienna",
         },
     )
-    assert status == 201 and meeting["starts_at"] == "2027-05-03T10:00:00+02:00"
+    assert status == 201 and meeting["starts_at"] == f"{YEAR}-05-03T10:00:00+02:00"
     page.goto("/events/registry-sync-2027/?lang=en")
     assert page.get_by_role("heading", level=1).inner_text() == "Meeting created by the registry"
 

@@ -8,6 +8,7 @@ import re
 import vobject
 
 from core.mail import deliver_due
+from tests.clock import YEAR
 from tests.e2e.conftest import sign_in
 
 
@@ -21,8 +22,8 @@ def test_from_a_new_meeting_to_an_approved_outcome_on_the_paragraph_page(new_pag
     organiser.get_by_label("Kind of event").select_option("meeting")
     organiser.locator("#title_en").fill("Meeting of law-enforcement experts 2026")
     organiser.get_by_label("Time zone").fill("Europe/Vienna")
-    organiser.get_by_label("Start", exact=True).fill("2027-06-10T09:30")
-    organiser.get_by_label("End", exact=True).fill("2027-06-10T18:00")
+    organiser.get_by_label("Start", exact=True).fill(f"{YEAR}-06-10T09:30")
+    organiser.get_by_label("End", exact=True).fill(f"{YEAR}-06-10T18:00")
     organiser.get_by_label("City", exact=True).fill("Vienna")
     organiser.get_by_label("Visibility").select_option("invitation")
     organiser.get_by_label("Plan paragraphs followed up").select_option("bucharest-2001:20")
@@ -36,8 +37,8 @@ def test_from_a_new_meeting_to_an_approved_outcome_on_the_paragraph_page(new_pag
         organiser.goto("/events/experts-2026/agenda/sessions/new?lang=en")
         organiser.get_by_label("Kind of session").select_option("plenary")
         organiser.locator("#title_en").fill(title)
-        organiser.get_by_label("Start", exact=True).fill(f"2027-06-10T{start}")
-        organiser.get_by_label("End", exact=True).fill(f"2027-06-10T{end}")
+        organiser.get_by_label("Start", exact=True).fill(f"{YEAR}-06-10T{start}")
+        organiser.get_by_label("End", exact=True).fill(f"{YEAR}-06-10T{end}")
         organiser.get_by_label("Room").fill("Neuer Saal")
         organiser.get_by_role("button", name="Save").click()
         organiser.wait_for_url("**/agenda/manage")
