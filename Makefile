@@ -46,11 +46,14 @@ translations: $(RUNTIME_INSTALLED)
 # Pull new strings from code and templates, then merge them into the six catalogs for translation.
 extract-translations: $(RUNTIME_INSTALLED)
 	$(BIN)/pybabel extract --mapping babel.cfg --keywords _l --keywords lazy_gettext --keywords N_ --add-comments TRANSLATORS: \
-		--project follow-up-meetings --no-location --sort-output --output-file translations/messages.pot .
+		--project follow-up-meetings --no-location --sort-output --ignore-dirs ".* ._ mutants node_modules" \
+		--output-file translations/messages.pot .
 	$(BIN)/pybabel update --input-file translations/messages.pot --output-dir translations --no-fuzzy-matching --ignore-obsolete
 	# English is the source language: its catalog repeats each message (GNU gettext's msgen).
 	msgen --no-wrap --sort-output translations/en/LC_MESSAGES/messages.po -o translations/en/LC_MESSAGES/messages.po
 
+# Links in mail and calendars point where the app is served (PUBLIC_URL; set it to the site's address elsewhere).
+run: export PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: translations
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app seed-demo --if-empty
@@ -80,14 +83,15 @@ test: translations $(TEST_INSTALLED) browser-deps redis
 	$(BIN)/pytest --numprocesses $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # No test depends on today's date: the registration and invitation tests again with the system clock moved to two
-# later days by Debian's libfaketime (the whole suite passes there too; xdist's workers do not run under it).
+# later days by Debian's libfaketime (the whole suite passes there too). Only the wall clock moves: with a faked
+# monotonic clock every timed wait (the rate limiter's expiry timer, xdist's workers) sleeps for years.
 /usr/bin/faketime:
 	apt-get update -qq && apt-get install -y -qq faketime
 
 CLOCK_DAYS := "2027-06-01 10:00:00" "2031-01-01 10:00:00"
 test-clock: translations $(TEST_INSTALLED) /usr/bin/faketime
 	for day in $(CLOCK_DAYS); do \
-		faketime "$$day" $(BIN)/pytest --numprocesses 0 -q tests/test_registration.py tests/test_invitations.py || exit 1; \
+		FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$$day" $(BIN)/pytest --numprocesses $(PYTEST_WORKERS) -q tests/test_registration.py tests/test_invitations.py || exit 1; \
 	done
 
 # Figures go to docs/performance.md with the machine and the date.
@@ -99,7 +103,15 @@ bench: translations $(TEST_INSTALLED) /usr/bin/wrk
 	$(BIN)/python -m benchmarks.outcomes
 	$(BIN)/python -m benchmarks.participants
 	$(BIN)/python -m benchmarks.api
+	$(BIN)/python -m benchmarks.outbox
 	$(BIN)/python -m benchmarks.load
+
+# Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml): each rule broken one change at a time, and
+# the tests must notice. Fails when any mutant survives; the score and every survivor go to docs/testing.md.
+mutation: translations $(TEST_INSTALLED)
+	rm -rf mutants
+	$(BIN)/mutmut run
+	@survivors=$$($(BIN)/mutmut results); echo "$$survivors"; test -z "$$survivors"
 
 lint: $(TEST_INSTALLED)
 	$(BIN)/ruff check .

@@ -4,14 +4,17 @@ import json
 from pathlib import Path
 
 import click
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
 from flask_babel import gettext as _
 from flask_openapi3 import Info, OpenAPI
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import SecurityError
 
-from core import api, i18n, security
-from core.config import from_environment
-from core.db import db, migrate
+from core import api, i18n, security, urls
+from core.config import from_environment, validate
+from core.db import db, engine_options, init_sqlite, init_unit_of_work, migrate
+from core.params import BadQuery
 
 csrf = CSRFProtect()
 
@@ -43,13 +46,18 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(from_environment(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    validate(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
+    init_sqlite(app)
+    init_unit_of_work(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     security.init_app(app)
+    urls.init_app(app)
     i18n.init_app(app)
 
     _register_blueprints(app)
@@ -87,6 +95,11 @@ def _register_blueprints(app: Flask) -> None:
     event_sections.register(agenda_section)
     event_sections.register(outcomes_section)
     event_sections.register(materials_section)
+
+    from events.signals import capacity_changed
+    from participants.services import promote_after_capacity_change
+
+    capacity_changed.connect(promote_after_capacity_change)
 
 
 def _register_api(app: OpenAPI) -> None:
@@ -149,9 +162,10 @@ def _register_commands(app: Flask) -> None:
             click.echo(f"Outcomes: {demo_outcomes.seed()} recorded")
             click.echo(f"Participants: {demo_participants.seed()} registrations")
             click.echo(f"Materials: {demo_materials.seed()} files")
+            db.session.commit()
         click.echo("Demo accounts (e-mail / password / role), where they exist:")
-        for email, password, role in demo_accounts.existing_demo_accounts():
-            click.echo(f"  {email} / {password} / {role}")
+        for email, password, role, scope in demo_accounts.existing_demo_accounts():
+            click.echo(f"  {email} / {password} / {role}" + (f" ({scope})" if scope else ""))
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -169,6 +183,21 @@ def _register_error_pages(app: Flask) -> None:
         def handler(error, code=code, message=message):
             if api.is_api_request():
                 return api.error_response(error)
-            return render_template("error.html", code=code, message=message()), code
+            shown = error.description if isinstance(error, BadQuery) else message()
+            return render_template("error.html", code=code, message=shown), code
 
         app.register_error_handler(code, handler)
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(_error):
+        # Two requests changed one row at once (a double click, two organisers): the later one changes nothing.
+        db.session.rollback()
+        message = _("Someone changed this at the same moment. Reload the page to see what it is now.")
+        if api.is_api_request():
+            return api.problem(409, message)
+        return render_template("error.html", code=409, message=message), 409
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error):
+        # No page can be built for a host the app does not serve (no URL adapter): a plain answer.
+        return Response("Unknown host.", status=400, mimetype="text/plain")

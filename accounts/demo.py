@@ -10,12 +10,24 @@ DEMO_USERS = (
     ("organiser@example.org", "organiser-demo-2001", "organiser", "Olga Organiser", "fr", "Europe/Vienna"),
     ("rapporteur@example.org", "rapporteur-demo-2001", "rapporteur", "Rafael Rapporteur", "es", "Europe/Madrid"),
     ("participant@example.org", "participant-demo-2001", "participant", "Pavel Participant", "ru", "Asia/Bishkek"),
+    # A second organiser, on the team of one meeting only (events.demo gives the rights).
+    ("internet-organiser@example.org", "internet-demo-2005", "organiser", "Ines Internet", "de", "Europe/Vienna"),
 )
+# What each demo account may do beyond its role, as seed-demo prints it.
+DEMO_SCOPES = {
+    "organiser@example.org": "manages every demo meeting",
+    "internet-organiser@example.org": "manages only internet-workshop-2005",
+}
 
 
-def existing_demo_accounts() -> list[tuple[str, str, str]]:
+def existing_demo_accounts() -> list[tuple[str, str, str, str]]:
+    """(e-mail, password, role, scope) of the demo accounts in the database."""
     existing = set(db.session.scalars(select(User.email)))
-    return [(email, password, role) for email, password, role, *_ in DEMO_USERS if email in existing]
+    return [
+        (email, password, role, DEMO_SCOPES.get(email, ""))
+        for email, password, role, *_ in DEMO_USERS
+        if email in existing
+    ]
 
 
 def seed() -> None:
@@ -27,4 +39,4 @@ def seed() -> None:
         user = User(email=email, role=role, name=name, language=language, timezone=timezone)
         user.set_password(password)
         db.session.add(user)
-    db.session.commit()
+    db.session.flush()

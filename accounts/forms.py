@@ -1,19 +1,18 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from accounts.tokens import MAX_NAME_LENGTH
-from core.forms import choices
+from core.forms import Form, choices
 from core.i18n import LANGUAGE_NAMES, is_known_zone, zone_choices
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Name"), validators=[Length(max=200)])
     language = SelectField(_l("Preferred language"), choices=choices(LANGUAGE_NAMES.items()))
     timezone = SelectField(_l("Time zone"))
@@ -27,6 +26,6 @@ class ProfileForm(FlaskForm):
             raise ValidationError(_l("Unknown time zone."))
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(Form):
     # Its own id: the preferences form on the same page has a "name" field too.
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)], id="token-name")

@@ -6,8 +6,9 @@ from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from core.db import UTCDateTime, db, utcnow
-from core.security import ADMIN, ORGANISER
+from core.db import UTCDateTime, db, enum_type, utcnow
+from core.rules import Role
+from plan.models import Actor
 
 
 class User(UserMixin, db.Model):
@@ -17,19 +18,20 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
+    # The organising body whose staff the user is (ODIHR, the Secretariat …): rights given to that body's staff on
+    # a meeting are theirs too. Only organisers hold such rights.
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"))
     language: Mapped[str] = mapped_column(String(5), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    body: Mapped[Actor | None] = relationship()
+
     @property
     def is_active(self) -> bool:
         return self.active
-
-    @property
-    def manages_events(self) -> bool:
-        return self.role in (ADMIN, ORGANISER)
 
     def set_password(self, password: str) -> None:
         # scrypt: memory-hard, Werkzeug's default; the tests choose a cheap method (the hash names its own method,

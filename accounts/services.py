@@ -10,7 +10,8 @@ from sqlalchemy import delete, func, select
 from accounts.models import LoginAttempt, User
 from core.db import db, utcnow
 from core.i18n import LANGUAGES, is_known_zone
-from core.security import ROLES
+from core.rules import ROLES
+from plan.models import Actor
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -31,7 +32,7 @@ def normalise_email(email: str) -> str:
 
 
 def create_user(
-    email: str, password: str, role: str, name: str = "", language: str = "en", timezone: str = "UTC"
+    email: str, password: str, role: str, name: str = "", language: str = "en", timezone: str = "UTC", body: str = ""
 ) -> User:
     email = normalise_email(email)
     if role not in ROLES:
@@ -44,10 +45,13 @@ def create_user(
         raise AccountError(_l("Unknown time zone."))
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError(_l("A user with this e-mail address already exists."))
-    user = User(email=email, role=role, name=name, language=language, timezone=timezone)
+    body_id = db.session.scalar(select(Actor.id).where(Actor.code == body)) if body else None
+    if body and body_id is None:
+        raise AccountError(_l("Unknown body: %(codes)s.", codes=body))
+    user = User(email=email, role=role, name=name, language=language, timezone=timezone, body_id=body_id)
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -75,13 +79,13 @@ def authenticate(email: str, password: str, remote_addr: str = "") -> User | Non
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None or not user.active or not user.check_password(password):
         db.session.add(LoginAttempt(email=email, remote_addr=remote_addr[:64]))
-        db.session.commit()
+        db.session.flush()
         return None
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
-    db.session.commit()
+    db.session.flush()
     return user
 
 
 def update_preferences(user: User, name: str, language: str, timezone: str) -> None:
     user.name, user.language, user.timezone = name, language, timezone
-    db.session.commit()
+    db.session.flush()

@@ -39,7 +39,7 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     raw = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, prefix=raw[:SHOWN_CHARACTERS], token_hash=_hash(raw))
     db.session.add(token)
-    db.session.commit()
+    db.session.flush()
     return token, raw
 
 
@@ -50,7 +50,7 @@ def revoke_token(user: User, token_id: int) -> None:
         raise LookupError(token_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        db.session.commit()
+        db.session.flush()
 
 
 def user_tokens(user: User) -> list[ApiToken]:
@@ -77,5 +77,5 @@ def user_for_token(raw: str) -> User | None:
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
         token.last_used_at = now
-        db.session.commit()
+        db.session.flush()
     return token.user

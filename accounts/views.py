@@ -9,6 +9,7 @@ from accounts.models import User
 from core.db import db
 from core.forms import ActionForm, show_errors
 from core.security import login_manager
+from core.urls import local_path
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -20,9 +21,7 @@ def load_user(user_id: str) -> User | None:
 
 def _safe_next(target: str | None) -> str:
     # Only paths on this site: an open redirect would let a phishing link borrow our login page.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("core.home")
+    return local_path(target) or url_for("core.home")
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -37,6 +36,8 @@ def login():
             status = 429
         else:
             if user is None:
+                # Refused, and the failure is kept: the throttle counts it (an answer of 401 commits nothing).
+                db.session.commit()
                 flash(_("The e-mail address or the password is wrong."), "error")
                 status = 401
             else:

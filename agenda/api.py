@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 
@@ -27,7 +28,6 @@ from core.api import (
     Strict,
     Texts,
     blueprint,
-    caller_organises,
     check_if_match,
     in_range,
     refused,
@@ -37,9 +37,10 @@ from core.api import (
     wall_clock,
 )
 from core.db import db
-from core.security import ORGANISER
-from events.api import visible_meeting
-from events.models import Event
+from core.roles import ORGANISER
+from core.rules import can
+from events.access import load_for_api
+from events.models import Event, MeetingRight
 
 api = blueprint(
     "api_agenda", __name__, N_("Programme"), N_("The sessions of each meeting, as published, and their draft.")
@@ -159,8 +160,8 @@ def session_out(event: Event, item: dict) -> SessionOut:
 
 def _items(event: Event, draft: bool) -> list[dict]:
     if draft:
-        if not caller_organises():
-            raise ApiError(403, _("Only organisers see the draft programme."))
+        if not can(current_user, MeetingRight.PROGRAMME, event):
+            raise ApiError(403, _("Only the meeting's programme team sees the draft programme."))
         return [services.snapshot(session) for session in services.draft_sessions(event)]
     version = services.latest_version(event)
     return [item for item in (version.sessions if version else []) if not item.get("removed")]
@@ -173,7 +174,7 @@ def _items(event: Event, draft: bool) -> list[dict]:
     responses={200: Page[SessionOut]},
 )
 def list_sessions(path: SessionsPath, query: SessionsQuery):
-    event = visible_meeting(path.slug)
+    event = load_for_api(path.slug)
     sessions = [session_out(event, item) for item in _items(event, query.draft)]
     if query.on:
         sessions = [s for s in sessions if s.starts_at.date() == query.on]
@@ -202,7 +203,7 @@ def _find(event: Event, uid: str, draft: bool) -> SessionOut:
     responses={200: SessionOut},
 )
 def get_session(path: SessionPath, query: DraftQuery):
-    return respond(_find(visible_meeting(path.slug), path.uid, query.draft))
+    return respond(_find(load_for_api(path.slug), path.uid, query.draft))
 
 
 def _person_line(person: PersonIn | None) -> str:
@@ -234,7 +235,7 @@ def _save(save: Callable[[], Session]) -> Session:
 )
 @roles_required(ORGANISER)
 def create_session(path: SessionsPath, body: SessionBody):
-    event = visible_meeting(path.slug)
+    event = load_for_api(path.slug, MeetingRight.PROGRAMME)
     data = services.SessionData(
         kind=body.kind,
         title=dict(body.title),
@@ -267,7 +268,7 @@ def _draft_session(event: Event, uid: str) -> Session:
 )
 @roles_required(ORGANISER)
 def update_session(path: SessionPath, body: SessionPatchBody):
-    event = visible_meeting(path.slug)
+    event = load_for_api(path.slug, MeetingRight.PROGRAMME)
     session = _draft_session(event, path.uid)
     check_if_match(session_out(event, services.snapshot(session)))
     changes = body.model_dump(exclude_unset=True)
@@ -298,7 +299,7 @@ def update_session(path: SessionPath, body: SessionPatchBody):
 )
 @roles_required(ORGANISER)
 def publish(path: SessionsPath):
-    event = visible_meeting(path.slug)
+    event = load_for_api(path.slug, MeetingRight.PROGRAMME)
     try:
         version = services.publish(event)
     except services.AgendaError as refusal:

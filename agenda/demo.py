@@ -221,7 +221,7 @@ def _build(event: Event, rows: list[tuple], paragraphs: list[str]) -> None:
 
 def seed() -> list[str]:
     """Programmes for the demo meetings that have none yet; returns the slugs that got one."""
-    events = {e.slug: e for e in db.session.scalars(select(Event).where(Event.status != "draft"))}
+    events = {e.slug: e for e in db.session.scalars(select(Event).where(Event.is_public))}
     with_sessions = set(db.session.scalars(select(Session.event_id).distinct()))
     seeded = []
     for slug, event in sorted(events.items()):

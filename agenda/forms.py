@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -18,16 +17,17 @@ from agenda.labels import SESSION_KIND_LABELS
 from agenda.models import Session
 from agenda.services import SessionData, draft_data
 from core.db import db
-from core.forms import MultiCheckboxField, TranslatedFieldsMixin, add_translated_fields, choices
+from core.forms import Form, MultiCheckboxField, TranslatedFieldsMixin, add_translated_fields, choices
 from core.i18n import LANGUAGES, language_name
-from core.security import ADMIN, ORGANISER, RAPPORTEUR
+from core.roles import ORGANISER, RAPPORTEUR
+from core.rules import roles_with
 from events.forms import LOCAL_FORMAT
 from plan.forms import paragraph_choices
 
 CONFIRM_LABEL = _l("Save despite these warnings")
 
 
-class SessionForm(TranslatedFieldsMixin, FlaskForm):
+class SessionForm(TranslatedFieldsMixin, Form):
     version = HiddenField()
     kind = SelectField(_l("Kind of session"), choices=choices(SESSION_KIND_LABELS.items()))
     starts_at = DateTimeLocalField(_l("Start"), format=LOCAL_FORMAT, validators=[DataRequired()])
@@ -52,7 +52,9 @@ class SessionForm(TranslatedFieldsMixin, FlaskForm):
         self.interpretation_languages.choices = choices((code, language_name(code)) for code in LANGUAGES)
         self.paragraphs.choices = paragraph_choices()
         users = db.session.scalars(
-            select(User).where(User.role.in_((RAPPORTEUR, ORGANISER, ADMIN)), User.active.is_(True)).order_by(User.name)
+            select(User)
+            .where(User.role.in_(roles_with(RAPPORTEUR, ORGANISER)), User.active.is_(True))
+            .order_by(User.name)
         )
         self.rapporteur_id.choices = [SelectChoice("", _l("None"))] + [
             SelectChoice(str(user.id), user.name or user.email) for user in users
@@ -91,11 +93,11 @@ add_translated_fields(SessionForm, "title", StringField, validators=[Length(max=
 add_translated_fields(SessionForm, "description", TextAreaField, validators=[Length(max=20000)])
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     starts_at = DateTimeLocalField(_l("New start"), format=LOCAL_FORMAT, validators=[DataRequired()])
     room = StringField(_l("Room"), validators=[Length(max=120)])
     confirm = BooleanField(CONFIRM_LABEL)
 
 
-class RoomForm(FlaskForm):
+class RoomForm(Form):
     name = StringField(_l("New room"), validators=[DataRequired(), Length(max=120)])

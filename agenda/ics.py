@@ -18,6 +18,7 @@ from icalendar import Calendar, Timezone, vRecur
 from icalendar import Event as VEvent
 
 from core.i18n import localize
+from core.text import one_line, paragraphs
 from events.models import CANCELLED, Event, Series
 
 PRODUCT_ID = "-//Plan of Action follow-up meetings//EN"
@@ -54,7 +55,7 @@ def _calendar(name: str, zone_name: str, first: date, last: date) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     calendar.add("x-wr-timezone", zone_name)
     # One day of margin: a session late at night may end on the next local day.
     calendar.add_component(
@@ -100,13 +101,13 @@ def sessions_calendar(
             vevent.add("sequence", item["sequence"])
             vevent.add("dtstart", datetime.fromisoformat(item["starts_at"]).astimezone(zone))
             vevent.add("dtend", datetime.fromisoformat(item["ends_at"]).astimezone(zone))
-            vevent.add("summary", localize(item["title"], language).text)
+            vevent.add("summary", one_line(localize(item["title"], language).text))
             vevent.add("status", "CANCELLED" if item.get("cancelled") else "CONFIRMED")
             location = ", ".join(part for part in (item.get("room"), place) if part)
             if location:
-                vevent.add("location", location)
+                vevent.add("location", one_line(location))
             if description := _session_description(item, language):
-                vevent.add("description", description)
+                vevent.add("description", paragraphs(description))
             vevent.add("url", f"{agenda_url}#session-{item['uid']}")
             calendar.add_component(vevent)
     return calendar.to_ical()
@@ -133,7 +134,7 @@ def series_calendar(series: Series, events: list[Event], language: str, urls: di
     master.add("dtstamp", stamp)
     master.add("dtstart", start)
     master.add("dtend", start + length)
-    master.add("summary", title)
+    master.add("summary", one_line(title))
     master.add("url", urls[series.slug])
     if rule:
         master.add("rrule", vRecur.from_ical(rule))
@@ -141,7 +142,7 @@ def series_calendar(series: Series, events: list[Event], language: str, urls: di
         if cancelled:
             master.add("exdate", cancelled)
     if text := localize(series.description, language).text:
-        master.add("description", text)
+        master.add("description", paragraphs(text))
     calendar.add_component(master)
 
     for index, event in enumerate(occurrences[: len(expected)]):
@@ -153,8 +154,8 @@ def series_calendar(series: Series, events: list[Event], language: str, urls: di
         override.add("dtstamp", stamp)
         override.add("dtstart", event.starts_at.astimezone(zone))
         override.add("dtend", event.ends_at.astimezone(zone))
-        override.add("summary", localize(event.title, language).text)
-        override.add("location", ", ".join(part for part in (event.venue, event.city) if part))
+        override.add("summary", one_line(localize(event.title, language).text))
+        override.add("location", one_line(", ".join(part for part in (event.venue, event.city) if part)))
         override.add("url", urls[event.slug])
         calendar.add_component(override)
     return calendar.to_ical()

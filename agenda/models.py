@@ -1,6 +1,17 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -56,7 +67,10 @@ class Session(db.Model):
     """A session of the draft programme; what participants see is the last published version of it."""
 
     __tablename__ = "agenda_sessions"
-    __table_args__ = (Index("ix_agenda_sessions_event_start", "event_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_agenda_sessions_event_start", "event_id", "starts_at"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,8 +18,10 @@ from core import audit
 from core.db import db, utcnow
 from core.errors import Refused
 from core.i18n import LANGUAGES, localize
-from core.security import ADMIN, ORGANISER, RAPPORTEUR
+from core.roles import ORGANISER, RAPPORTEUR
+from core.rules import has_role
 from events.models import Event
+from events.rules import visible_meetings
 from events.services import to_local, to_utc
 from plan.models import Paragraph
 from plan.services import paragraphs_by_reference
@@ -117,7 +119,7 @@ def _validate(event: Event, data: SessionData) -> tuple[dict, dict]:
     resolved["rapporteur"] = None
     if data.rapporteur_id:
         rapporteur = db.session.get(User, data.rapporteur_id)
-        if rapporteur is None or rapporteur.role not in (RAPPORTEUR, ORGANISER, ADMIN):
+        if rapporteur is None or not has_role(rapporteur, RAPPORTEUR, ORGANISER):
             errors["rapporteur_id"] = _l("Choose a user who records outcomes (a rapporteur or an organiser).")
         resolved["rapporteur"] = rapporteur
     return errors, resolved
@@ -235,7 +237,7 @@ def create_session(event: Event, data: SessionData, confirmed: bool = False) -> 
     db.session.add(session)
     db.session.flush()
     audit.record("session", session.id, "created", audit.diff({}, snapshot(session)))
-    db.session.commit()
+    db.session.flush()
     return session
 
 
@@ -245,7 +247,7 @@ def update_session(session: Session, data: SessionData, expected_version: int, c
     resolved = _check(session.event, data, session.id, confirmed)
     before = snapshot(session)
     _apply(session, session.event, data, resolved)
-    _record_and_commit(session, before, "updated")
+    _record(session, before, "updated")
     return session
 
 
@@ -267,14 +269,14 @@ def duplicate_session(session: Session) -> Session:
     db.session.add(copy)
     db.session.flush()
     audit.record("session", copy.id, "created", {"duplicate_of": [None, session.uid]})
-    db.session.commit()
+    db.session.flush()
     return copy
 
 
 def set_cancelled(session: Session, cancelled: bool) -> Session:
     before = snapshot(session)
     session.cancelled = cancelled
-    _record_and_commit(session, before, "updated")
+    _record(session, before, "updated")
     return session
 
 
@@ -282,15 +284,15 @@ def delete_session(session: Session) -> None:
     """Removes a session from the draft; once published it stays in the calendars, as cancelled."""
     audit.record("session", session.id, "deleted", {"title": [session.title, None]})
     db.session.delete(session)
-    db.session.commit()
+    db.session.flush()
 
 
-def _record_and_commit(session: Session, before: dict, action: str) -> None:
+def _record(session: Session, before: dict, action: str) -> None:
     changes = audit.diff(before, snapshot(session))
     if changes:
         audit.record("session", session.id, action, changes)
     try:
-        db.session.commit()
+        db.session.flush()
     except StaleDataError as error:
         db.session.rollback()
         raise AgendaError({"version": STALE_MESSAGE}) from error
@@ -345,7 +347,7 @@ def add_room(event: Event, name: str) -> Room:
     if db.session.scalar(select(Room.id).where(Room.event_id == event.id, Room.name == name)) is not None:
         raise AgendaError({"name": _l("This room already exists.")})
     room = _room(event, name)
-    db.session.commit()
+    db.session.flush()
     return room
 
 
@@ -356,7 +358,7 @@ def delete_room(event: Event, room_id: int) -> None:
     if db.session.scalar(select(Session.id).where(Session.room_id == room.id).limit(1)) is not None:
         raise AgendaError({"room": _l("Sessions still use this room; move them first.")})
     db.session.delete(room)
-    db.session.commit()
+    db.session.flush()
 
 
 # Publication ------------------------------------------------------------------------------------------------
@@ -451,7 +453,7 @@ def publish(event: Event) -> AgendaVersion:
     db.session.add(version)
     db.session.flush()
     audit.record("agenda", event.id, "published", {"version": [previous.number if previous else None, version.number]})
-    db.session.commit()
+    db.session.flush()
     return version
 
 
@@ -482,14 +484,14 @@ def toggle_pick(user: User, event: Event, uid: str) -> bool:
     picked = list(agenda.session_uids or [])
     now_picked = uid not in picked
     agenda.session_uids = [*picked, uid] if now_picked else [u for u in picked if u != uid]
-    db.session.commit()
+    db.session.flush()
     return now_picked
 
 
 def revoke_feed(user: User, event: Event) -> PersonalAgenda:
     agenda = personal_agenda(user, event, create=True)
     agenda.feed_token = new_feed_token()
-    db.session.commit()
+    db.session.flush()
     return agenda
 
 
@@ -501,20 +503,38 @@ def agenda_by_token(token: str) -> PersonalAgenda | None:
     )
 
 
-def events_with_sessions_for(paragraph: Paragraph) -> list[tuple[Event, Session]]:
-    query = (
-        select(Session)
-        .join(Session.event)
-        .where(
-            Session.paragraphs.any(Paragraph.id == paragraph.id),
-            Session.cancelled.is_(False),
-            Event.status != "draft",
-            select(AgendaVersion.id).where(AgendaVersion.event_id == Event.id).exists(),
-        )
-        .order_by(Session.starts_at)
-        .options(selectinload(Session.event))
+@dataclass
+class PublishedSession:
+    """A session as its meeting's latest programme published it."""
+
+    uid: str
+    title: dict
+    starts_at: datetime
+
+
+def published_sessions_for(paragraph: Paragraph, reader) -> list[tuple[Event, PublishedSession]]:
+    """The sessions that follow a paragraph up in the latest published programme of each meeting the reader may
+    see (what the draft holds is not announced yet): one query, whatever the number of meetings."""
+    reference = paragraph.reference
+    latest = (
+        select(AgendaVersion.event_id, func.max(AgendaVersion.number).label("number"))
+        .group_by(AgendaVersion.event_id)
+        .subquery()
     )
-    return [(session.event, session) for session in db.session.scalars(query)]
+    query = (
+        select(AgendaVersion, Event)
+        .join(latest, (AgendaVersion.event_id == latest.c.event_id) & (AgendaVersion.number == latest.c.number))
+        .join(Event, Event.id == AgendaVersion.event_id)
+        # A cheap filter in the database (the reference as it is written in the stored list), exact below.
+        .where(visible_meetings(reader), cast(AgendaVersion.sessions, Text).contains(f'"{reference}"', autoescape=True))
+    )
+    found = [
+        (event, PublishedSession(item["uid"], item["title"], datetime.fromisoformat(item["starts_at"])))
+        for version, event in db.session.execute(query)
+        for item in version.sessions
+        if reference in item.get("paragraphs", []) and not item.get("removed") and not item.get("cancelled")
+    ]
+    return sorted(found, key=lambda pair: (pair[1].starts_at, pair[1].uid))
 
 
 # Reading the published programme ----------------------------------------------------------------------------

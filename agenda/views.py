@@ -11,22 +11,14 @@ from agenda.labels import CHANGE_LABELS, SESSION_KIND_LABELS
 from core.db import utcnow
 from core.forms import ActionForm, show_errors
 from core.i18n import LANGUAGES, current_language, is_known_zone, localize
-from core.security import ORGANISER, can_manage_events, role_required
-from events.models import DRAFT
+from core.rules import can
+from core.urls import public_url
+from events.access import load_for_page, meeting_page
+from events.models import Event, MeetingRight
+from events.rules import SEE
 from events.services import find_event, find_series
 
 blueprint = Blueprint("agenda", __name__)
-
-
-def _visible_event(slug: str):
-    event = find_event(slug)
-    if event is None or (event.status == DRAFT and not can_manage_events()):
-        abort(404)
-    return event
-
-
-def _managed_event(slug: str):
-    return find_event(slug) or abort(404)
 
 
 def _feed_language() -> str:
@@ -62,11 +54,10 @@ def _calendar_response(body_factory, etag_parts: tuple, last_modified, private: 
 def show(slug: str):
     event = find_event(slug)
     if event is None:
-        series = find_series(slug) or abort(404)
-        occurrences = [e for e in series.events if e.status != DRAFT or can_manage_events()]
+        series = load_for_page(find_series(slug))
+        occurrences = [e for e in series.events if can(current_user, SEE, e)]
         return render_template("agenda/series.html", series=series, occurrences=occurrences)
-    if event.status == DRAFT and not can_manage_events():
-        abort(404)
+    load_for_page(event)
     version = services.latest_version(event)
     items = version.sessions if version else []
     reader_zone = request.args.get("tz", "")
@@ -104,24 +95,25 @@ def calendar(slug: str):
     language = _feed_language()
     event = find_event(slug)
     if event is None:
+        # A calendar is the same for everyone (subscribed calendars send no cookies): public meetings only.
         series = find_series(slug) or abort(404)
-        occurrences = [e for e in series.events if e.status != DRAFT]
+        occurrences = [e for e in series.events if e.is_public]
         if not occurrences:
             abort(404)
-        urls = {series.slug: url_for("events.show", slug=series.slug, _external=True)}
-        urls.update({e.slug: url_for("events.show", slug=e.slug, _external=True) for e in occurrences})
+        urls = {series.slug: public_url("events.show", slug=series.slug)}
+        urls.update({e.slug: public_url("events.show", slug=e.slug) for e in occurrences})
         changed = max(e.updated_at for e in occurrences)
         return _calendar_response(
             lambda: ics.series_calendar(series, occurrences, language, urls, changed),
             ("series", series.id, series.recurrence, language, *[(e.id, e.version, e.updated_at) for e in occurrences]),
             changed,
         )
-    if event.status == DRAFT:
+    if not event.is_public:
         abort(404)
     version = services.latest_version(event)
     items = version.sessions if version else []
     changed = max(event.updated_at, version.published_at) if version else event.updated_at
-    agenda_url = url_for("agenda.show", slug=event.slug, _external=True)
+    agenda_url = public_url("agenda.show", slug=event.slug)
     name = localize(event.title, language).text
     return _calendar_response(
         lambda: ics.sessions_calendar(event, items, language, agenda_url, changed, name),
@@ -131,12 +123,12 @@ def calendar(slug: str):
 
 
 @blueprint.get("/events/<slug>/sessions/<uid>.ics")
-def session_calendar(slug: str, uid: str):
-    event = _visible_event(slug)
+@meeting_page()
+def session_calendar(event: Event, uid: str):
     version = services.latest_version(event) or abort(404)
     items = [item for item in version.sessions if item["uid"] == uid] or abort(404)
     language = _feed_language()
-    agenda_url = url_for("agenda.show", slug=event.slug, _external=True)
+    agenda_url = public_url("agenda.show", slug=event.slug)
     name = localize(items[0]["title"], language).text
     changed = max(event.updated_at, version.published_at)
     response = _calendar_response(
@@ -153,8 +145,8 @@ def session_calendar(slug: str, uid: str):
 
 @blueprint.post("/events/<slug>/agenda/pick/<uid>")
 @login_required
-def pick(slug: str, uid: str):
-    event = _visible_event(slug)
+@meeting_page()
+def pick(event: Event, uid: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -168,8 +160,8 @@ def pick(slug: str, uid: str):
 
 @blueprint.get("/events/<slug>/my-agenda")
 @login_required
-def my_agenda(slug: str):
-    event = _visible_event(slug)
+@meeting_page()
+def my_agenda(event: Event):
     personal = services.personal_agenda(current_user, event)
     version = services.latest_version(event)
     picked = set(personal.session_uids) if personal else set()
@@ -185,8 +177,8 @@ def my_agenda(slug: str):
 
 @blueprint.post("/events/<slug>/my-agenda/revoke")
 @login_required
-def revoke(slug: str):
-    event = _visible_event(slug)
+@meeting_page()
+def revoke(event: Event):
     if not ActionForm().validate_on_submit():
         abort(400)
     services.revoke_feed(current_user, event)
@@ -198,11 +190,13 @@ def revoke(slug: str):
 def personal_calendar(token: str):
     personal = services.agenda_by_token(token) or abort(404)
     event = personal.event
+    if not event.is_public:
+        abort(404)  # a calendar sends no cookies: only what anyone may see, not a meeting gone back to a draft
     version = services.latest_version(event)
     picked = set(personal.session_uids)
     items = [item for item in (version.sessions if version else []) if item["uid"] in picked]
     language = _feed_language()
-    agenda_url = url_for("agenda.show", slug=event.slug, _external=True)
+    agenda_url = public_url("agenda.show", slug=event.slug)
     name = localize(event.title, language).text
     changed = max(event.updated_at, personal.updated_at, version.published_at if version else event.updated_at)
     return _calendar_response(
@@ -226,9 +220,8 @@ def personal_calendar(token: str):
 
 
 @blueprint.get("/events/<slug>/agenda/manage")
-@role_required(ORGANISER)
-def manage(slug: str):
-    event = _managed_event(slug)
+@meeting_page(MeetingRight.PROGRAMME)
+def manage(event: Event):
     sessions = services.draft_sessions(event)
     return render_template(
         "agenda/manage.html",
@@ -258,9 +251,8 @@ def _session_form_page(event, form, session, warnings):
 
 
 @blueprint.route("/events/<slug>/agenda/sessions/new", methods=["GET", "POST"])
-@role_required(ORGANISER)
-def create_session(slug: str):
-    event = _managed_event(slug)
+@meeting_page(MeetingRight.PROGRAMME)
+def create_session(event: Event):
     form = SessionForm()
     warnings: list[str] = []
     if form.validate_on_submit():
@@ -279,9 +271,8 @@ def create_session(slug: str):
 
 
 @blueprint.route("/events/<slug>/agenda/sessions/<int:session_id>/edit", methods=["GET", "POST"])
-@role_required(ORGANISER)
-def edit_session(slug: str, session_id: int):
-    event = _managed_event(slug)
+@meeting_page(MeetingRight.PROGRAMME)
+def edit_session(event: Event, session_id: int):
     session = services.find_session(event, session_id) or abort(404)
     form = SessionForm()
     warnings: list[str] = []
@@ -301,9 +292,8 @@ def edit_session(slug: str, session_id: int):
 
 
 @blueprint.route("/events/<slug>/agenda/sessions/<int:session_id>/move", methods=["GET", "POST"])
-@role_required(ORGANISER)
-def move_session(slug: str, session_id: int):
-    event = _managed_event(slug)
+@meeting_page(MeetingRight.PROGRAMME)
+def move_session(event: Event, session_id: int):
     session = services.find_session(event, session_id) or abort(404)
     form = MoveForm()
     warnings: list[str] = []
@@ -327,9 +317,8 @@ def move_session(slug: str, session_id: int):
 
 
 @blueprint.post("/events/<slug>/agenda/sessions/<int:session_id>/<action>")
-@role_required(ORGANISER)
-def session_action(slug: str, session_id: int, action: str):
-    event = _managed_event(slug)
+@meeting_page(MeetingRight.PROGRAMME)
+def session_action(event: Event, session_id: int, action: str):
     session = services.find_session(event, session_id) or abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -351,9 +340,8 @@ def session_action(slug: str, session_id: int, action: str):
 
 
 @blueprint.post("/events/<slug>/agenda/rooms")
-@role_required(ORGANISER)
-def add_room(slug: str):
-    event = _managed_event(slug)
+@meeting_page(MeetingRight.PROGRAMME)
+def add_room(event: Event):
     form = RoomForm()
     if form.validate_on_submit():
         try:
@@ -368,9 +356,8 @@ def add_room(slug: str):
 
 
 @blueprint.post("/events/<slug>/agenda/rooms/<int:room_id>/delete")
-@role_required(ORGANISER)
-def delete_room(slug: str, room_id: int):
-    event = _managed_event(slug)
+@meeting_page(MeetingRight.PROGRAMME)
+def delete_room(event: Event, room_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -383,9 +370,8 @@ def delete_room(slug: str, room_id: int):
 
 
 @blueprint.post("/events/<slug>/agenda/publish")
-@role_required(ORGANISER)
-def publish(slug: str):
-    event = _managed_event(slug)
+@meeting_page(MeetingRight.PROGRAMME)
+def publish(event: Event):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -406,7 +392,7 @@ def event_section(event):
 
 
 def paragraph_block(paragraph):
-    return "agenda/_paragraph_sessions.html", {"sessions": services.events_with_sessions_for(paragraph)}
+    return "agenda/_paragraph_sessions.html", {"sessions": services.published_sessions_for(paragraph, current_user)}
 
 
 @blueprint.app_context_processor

@@ -34,6 +34,7 @@ def main() -> None:
         demo_events.seed()
         organiser = db.session.scalar(db.select(User).where(User.email == "organiser@example.org"))
         token = create_token(organiser, "benchmark")[1]
+        db.session.commit()
         db.session.remove()
     bulk_outcomes(app, args.outcomes)
     bulk_programme(app, "big-programme", args.sessions)

@@ -14,6 +14,7 @@ def fresh_app():
     from flask_migrate import upgrade
 
     from app import create_app
+    from core.db import db
     from plan import reference
 
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
@@ -21,6 +22,7 @@ def fresh_app():
     with app.app_context():
         upgrade()
         reference.load()
+        db.session.commit()
     return app, url.split(":")[0]
 
 

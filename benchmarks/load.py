@@ -40,6 +40,7 @@ def prepare(env: dict) -> str:
     script = (
         "from datetime import datetime, timedelta\n"
         "from app import create_app\n"
+        "from core.db import db\n"
         "from events.services import EventData, change_status, create_event\n"
         "app = create_app()\n"
         "with app.app_context():\n"
@@ -47,6 +48,7 @@ def prepare(env: dict) -> str:
         "    event = create_event(EventData(slug='load-test', kind='meeting', title={'en': 'Load test'},\n"
         "        starts_local=start, ends_local=start + timedelta(hours=8), timezone='Europe/Vienna'))\n"
         "    change_status(event, 'open')\n"
+        "    db.session.commit()\n"
     )
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True)
     return "load-test"

@@ -24,6 +24,7 @@ def main() -> None:
     with app.app_context():
         demo_accounts.seed()
         demo_events.seed()
+        db.session.commit()
         db.session.remove()
     started = time.perf_counter()
     bulk_outcomes(app, args.outcomes)

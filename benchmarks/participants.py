@@ -29,6 +29,7 @@ def _invitees_xlsx(count: int) -> bytes:
 
 
 def _event(app, slug: str, capacity: int | None):
+    from core.db import db
     from events.services import EventData, change_status, create_event
 
     with app.app_context():
@@ -45,6 +46,7 @@ def _event(app, slug: str, capacity: int | None):
             )
         )
         change_status(event, "open")
+        db.session.commit()
         return event.id
 
 
@@ -58,6 +60,7 @@ def invite_from_spreadsheet(app, count: int) -> None:
     with app.app_context():
         started = time.perf_counter()
         created, already, problems = import_invitees(db.session.get(Event, event_id), upload)
+        db.session.commit()
         elapsed = time.perf_counter() - started
         again = time.perf_counter()
         _, repeated, _ = import_invitees(db.session.get(Event, event_id), upload)
@@ -187,12 +190,14 @@ def concurrent_registrations(app, count: int, capacity: int) -> None:
 
 def main() -> None:
     from accounts import demo as demo_accounts
+    from core.db import db
 
     app, database = fresh_app()
     with app.app_context():
         demo_accounts.seed()
+        db.session.commit()
     print(f"database: {database}")
-    invite_from_spreadsheet(app, 2000)
+    invite_from_spreadsheet(app, 10000)
     export_registrations(app, 10000)
     concurrent_registrations(app, 500, 100)
 

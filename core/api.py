@@ -11,22 +11,24 @@ import json
 from collections.abc import Callable
 from datetime import date, datetime
 from http import HTTPStatus
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, g, request
 from flask_babel import gettext as _
 from flask_limiter import ApplicationLimit, Limiter
-from flask_login import current_user
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import Select, func, select
 from werkzeug.exceptions import HTTPException
 
 from core.db import db
 from core.i18n import is_known_zone
-from core.security import ADMIN, ORGANISER
+from core.params import EARLIEST, LATEST
+from core.rules import has_role
+from core.text import SINGLE_LINE_MESSAGE, is_single_line
 
 PREFIX = "/api/v1"
 DOCS = PREFIX + "/docs"
@@ -34,7 +36,6 @@ PROBLEM = "application/problem+json"
 BEARER = [{"bearerAuth": []}]
 # Reading is open to all; a token, when sent, must be valid and shows its holder what else they may see.
 OPTIONAL_BEARER: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
-EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
 # The largest request body: a meeting with six long descriptions is a few tens of kilobytes.
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -150,11 +151,6 @@ def authenticate() -> None:
     _check_roles(user)
 
 
-def caller_organises() -> bool:
-    user = current_user
-    return user.is_authenticated and user.role in (ADMIN, ORGANISER)
-
-
 def wall_clock(value: datetime, zone_name: str) -> datetime:
     """An instant sent with an offset as wall-clock time in the meeting's zone; a time without one is that already."""
     if value.tzinfo is None or not is_known_zone(zone_name):
@@ -166,7 +162,7 @@ def roles_required(*roles: str) -> Callable:
     """Declares who may call an operation; authenticate() enforces it before the request is even validated."""
 
     def decorator(view: Callable) -> Callable:
-        # Also read by the route audit, as for the pages (core.security.role_required).
+        # Also read by the route audit, as for the pages (core.roles.role_required).
         view.required_roles = roles
         return view
 
@@ -182,7 +178,7 @@ def _check_roles(user) -> None:
         raise ApiError(
             401, _("This needs an API token: create one in your profile."), headers={"WWW-Authenticate": "Bearer"}
         )
-    if user.role != ADMIN and user.role not in roles:
+    if not has_role(user, *roles):
         raise ApiError(403, _("Your role does not allow this."))
 
 
@@ -266,9 +262,23 @@ def in_range(value: date | datetime | None) -> date | datetime | None:
 
 
 class Strict(BaseModel):
-    """Request bodies refuse fields they do not know, so a typo is an error, not a silent no-op."""
+    """Request bodies refuse fields they do not know, so a typo is an error, not a silent no-op; every text is one
+    line (core.text) but for the LongText ones."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _single_line(cls, value: Any, info: ValidationInfo) -> Any:
+        if not _holds_paragraphs(cls.model_fields[info.field_name].annotation):
+            texts = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
+            if any(isinstance(text, str) and not is_single_line(text) for text in texts):
+                raise PydanticCustomError("single_line", str(SINGLE_LINE_MESSAGE))
+        return value
+
+
+def _holds_paragraphs(annotation: Any) -> bool:
+    return annotation == LongText or any(_holds_paragraphs(argument) for argument in get_args(annotation))
 
 
 def _without_null_defaults(schema: dict) -> None:

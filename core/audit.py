@@ -58,4 +58,5 @@ ACTION_LABELS = {
     "status": _l("Status changed"),
     "deleted": _l("Deleted"),
     "published": _l("Published"),
+    "team": _l("Team changed"),
 }

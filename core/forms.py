@@ -1,14 +1,46 @@
 """Form pieces shared by every domain: choices, checkbox lists and content in several languages."""
 
 from collections.abc import Iterable
+from datetime import date, datetime
 
 from flask import flash
 from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
+from wtforms import DateTimeField, PasswordField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 
 from core.i18n import LANGUAGES, language_name
+from core.params import EARLIEST, LATEST
+from core.text import SINGLE_LINE_MESSAGE, is_single_line
+
+
+class Form(FlaskForm):
+    """Every form of the app: CSRF (FlaskForm), single-line fields that refuse what a line may not hold, and dates
+    within the years the app takes (core.params)."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if _single_line(field) and isinstance(field.data, str) and not is_single_line(field.data):
+                field.errors = [*field.errors, str(SINGLE_LINE_MESSAGE)]
+                valid = False
+            elif isinstance(field, DateTimeField) and field.data is not None and not _in_range(field.data):
+                field.errors = [
+                    *field.errors,
+                    _("Give a date from %(earliest)s to %(latest)s.", earliest=EARLIEST.year, latest=LATEST.year),
+                ]
+                valid = False
+        return valid
+
+
+def _in_range(value: date | datetime) -> bool:
+    return EARLIEST <= (value.date() if isinstance(value, datetime) else value) <= LATEST
+
+
+def _single_line(field) -> bool:
+    """Text inputs hold one line; text areas hold paragraphs; a password is checked as a whole, never shown."""
+    return isinstance(field, StringField) and not isinstance(field, TextAreaField | PasswordField)
 
 
 def choices(pairs: Iterable[tuple], optgroup: str | None = None) -> list[SelectChoice]:
@@ -34,7 +66,7 @@ class TranslatedFieldsMixin:
         return [getattr(self, f"{name}_{code}") for code in LANGUAGES]
 
 
-def add_translated_fields(form_class: type[FlaskForm], name: str, field_class, **kwargs) -> None:
+def add_translated_fields(form_class: type[Form], name: str, field_class, **kwargs) -> None:
     """Adds name_en … name_es, each labelled with its language's name in the reader's language."""
     for code in LANGUAGES:
         setattr(
@@ -44,7 +76,7 @@ def add_translated_fields(form_class: type[FlaskForm], name: str, field_class, *
         )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: only the CSRF token travels."""
 
 

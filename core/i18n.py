@@ -19,8 +19,6 @@ from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
-from core.db import db
-
 LANGUAGES = ("en", "fr", "de", "it", "ru", "es")
 # Each language named in itself, as a switcher must show it.
 LANGUAGE_NAMES = {
@@ -61,14 +59,12 @@ def select_locale() -> str:
 
 
 def remember_requested_language() -> None:
-    """?lang=xx on any page switches the interface and keeps the choice (session, and profile when signed in)."""
+    """?lang=xx on any page switches the interface for the session. A GET changes nothing stored (another site
+    could make a browser send it): the profile's language changes only by posting the profile form."""
     requested = request.args.get("lang")
     if requested not in LANGUAGES or _in_api():
         return
     session["lang"] = requested
-    if current_user.is_authenticated and current_user.language != requested:
-        current_user.language = requested
-        db.session.commit()
 
 
 def switch_language_url(code: str) -> str:

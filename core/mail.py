@@ -18,11 +18,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Index, String, Text, select, update
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, and_, case, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, load_only, mapped_column
 
 from core.db import UTCDateTime, db, utcnow
+from core.text import one_line
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 
@@ -35,6 +36,8 @@ class OutboxMessage(db.Model):
     # The Message-ID header, fixed when the message is queued, so a receiver can drop a rare re-delivery.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     recipient: Mapped[str] = mapped_column(String(254))
+    # The meeting the message is about (an invitation, a registration): its team reads it on the outbox page.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
     subject: Mapped[str] = mapped_column(String(400))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
@@ -48,6 +51,11 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def retrying(self) -> bool:
+        """Waiting for another attempt after a failed one."""
+        return self.status == PENDING and self.attempts > 0
 
 
 # Statuses as organisers read them on the outbox page.
@@ -80,13 +88,15 @@ def enqueue(
     body_html: str | None = None,
     language: str = "en",
     attachments: Iterable[tuple[str, str, bytes]] = (),
+    event_id: int | None = None,
 ) -> OutboxMessage:
     """Queues a message in the caller's transaction, uncommitted: the change that causes the mail and the mail are
     committed together, so neither happens without the other."""
     message = OutboxMessage(
         message_id=make_msgid(domain=_sender_domain()),
         recipient=recipient,
-        subject=subject,
+        event_id=event_id,
+        subject=one_line(subject),
         body_text=body_text,
         body_html=body_html,
         language=language,
@@ -111,10 +121,12 @@ def decoded_attachments(message: OutboxMessage) -> list[Attachment]:
     ]
 
 
-def latest_messages(limit: int = 200) -> list[OutboxMessage]:
-    """The newest messages for the outbox page, without their bodies and attachments, which may be large."""
+def latest_messages(readable, limit: int = 200) -> list[OutboxMessage]:
+    """The newest messages the reader may read (`readable`, a WHERE clause), without their bodies and attachments,
+    which may be large."""
     query = (
         select(OutboxMessage)
+        .where(readable)
         .options(
             load_only(
                 OutboxMessage.created_at,
@@ -161,27 +173,32 @@ def deliver_due(limit: int = 50, now: datetime | None = None) -> DeliveryReport:
     if not current_app.config["MAIL_SERVER"]:
         return report
     _release_stale_claims(now)
-    due = _due_ids(now, limit)
     db.session.commit()
     with _Relay(current_app.config) as relay:
-        for message_id in due:
-            if relay.unreachable:
-                break
-            if (message := _claim(message_id, now)) is not None:
-                report.add(_deliver(relay, message, now))
+        while report.total < limit and not relay.unreachable and (message := _claim_next(now)) is not None:
+            report.add(_deliver(relay, message, now))
     return report
 
 
 def _release_stale_claims(now: datetime) -> None:
-    """A worker that died while sending leaves its message in 'sending'; it goes back to the queue.
+    """A worker that died while sending leaves its message in 'sending'; it goes back to the queue, or fails once it
+    has had all its attempts (the claim counted one).
 
-    This is where a message can go out twice: when the worker died after the server accepted it but before the row
-    was marked sent. The stored Message-ID lets the receiving side drop that rare duplicate.
+    The guarantee is at-least-once delivery with one identity: a message goes out twice only when its worker died
+    after the server accepted it and before the row was marked sent, and then both copies carry the same
+    Message-ID (and Date), fixed when the message was queued, so the receiving side keeps one. Losing an
+    invitation would be worse than a copy its reader's mail program drops.
     """
+    stale = and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < now - CLAIM_TIMEOUT)
+    interrupted = "The worker stopped while sending; sent again with the same Message-ID."
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < now - CLAIM_TIMEOUT)
-        .values(status=PENDING, claimed_at=None)
+        .where(stale)
+        .values(
+            status=case((OutboxMessage.attempts >= MAX_ATTEMPTS, FAILED), else_=PENDING),
+            claimed_at=None,
+            last_error=interrupted,
+        )
         .execution_options(synchronize_session=False)
     )
 
@@ -196,20 +213,31 @@ def _due_ids(now: datetime, limit: int) -> list[int]:
     return list(db.session.scalars(query))
 
 
-def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
-    """The message, if this worker's conditional update is the one that moved it from pending to sending.
+def _claim_next(now: datetime) -> OutboxMessage | None:
+    """The next due message, moved from pending to sending by this worker alone, or None when nothing is due.
 
-    The database applies such updates one at a time, so of two workers exactly one sees a row changed (SQLite
-    locks the file, PostgreSQL re-checks the condition once the other's transaction ends). The claim is committed
+    Workers never wait for one another nor claim the same message: on PostgreSQL the row is picked with FOR
+    UPDATE SKIP LOCKED, so a second worker takes the next row instead of queueing behind the first; SQLite applies
+    one write at a time, and the status condition is checked again by the UPDATE itself. The claim is committed
     before SMTP is touched, and the message is detached so that no transaction stays open while it is sent.
     """
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
-        .values(status=SENDING, claimed_at=now)
-        .execution_options(synchronize_session=False)
+    due = and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+    oldest = (
+        select(OutboxMessage.id)
+        .where(due)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
     )
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True) if claimed.rowcount == 1 else None
+    message_id = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == oldest.scalar_subquery(), due)
+        # The claim counts the attempt, so that a message whose sending kills its worker cannot come back for ever.
+        .values(status=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True) if message_id else None
     if message is not None:
         db.session.expunge(message)
     db.session.commit()
@@ -223,7 +251,7 @@ def _deliver(relay: "_Relay", message: OutboxMessage, now: datetime) -> str:
     except (OSError, ValueError) as error:  # smtplib raises OSErrors; a malformed message, ValueError
         permanent = not relay.unreachable and _is_permanent(error)
         return _record_failure(message, error, now, permanent)
-    _record(message, status=SENT, sent_at=now, attempts=message.attempts + 1)
+    _record(message, status=SENT, sent_at=now, last_error="")
     return "sent"
 
 
@@ -231,8 +259,10 @@ def headers(message: OutboxMessage) -> list[tuple[str, str]]:
     """The headers the message goes out with, as the outbox page shows them too."""
     return [
         ("From", current_app.config["MAIL_SENDER"]),
+        # An address with a line break is no address: the message fails to build rather than go elsewhere.
         ("To", message.recipient),
-        ("Subject", message.subject),
+        # A subject stored with a line break (before single lines were enforced) goes out as one line.
+        ("Subject", one_line(message.subject)),
         # When the message was ready to go (RFC 5322), the same on every attempt.
         ("Date", format_datetime(message.created_at)),
         ("Message-ID", message.message_id),
@@ -275,7 +305,7 @@ def _is_permanent(error: Exception) -> bool:
 
 
 def _record_failure(message: OutboxMessage, error: Exception, now: datetime, permanent: bool) -> str:
-    attempts = message.attempts + 1
+    attempts = message.attempts  # this one included, counted by the claim
     if permanent or attempts >= MAX_ATTEMPTS:
         _record(message, status=FAILED, attempts=attempts, last_error=_describe(error))
         return "failed"
@@ -393,10 +423,21 @@ def send(worker: bool, interval: float, limit: int) -> None:
     with _stopping_on_signals(stop):
         while not stop.is_set():
             report = _worker_round(limit)
-            # A full round suggests more is due: the next one starts at once.
-            if report is None or report.total < limit:
+            # While anything is due the next round starts at once: with several workers each round gets only part of
+            # what is due, which says nothing about what is left.
+            if report is None or not _anything_due():
                 stop.wait(interval)
     click.echo("Outbox worker stopped.")
+
+
+def _anything_due() -> bool:
+    try:
+        due = bool(_due_ids(utcnow(), 1))
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return False
+    return due
 
 
 def _worker_round(limit: int) -> DeliveryReport | None:

@@ -1,6 +1,7 @@
 """Spreadsheets people open in Excel or LibreOffice: bold frozen header, autofilter, sensible widths, and no cell
 that a spreadsheet would run as a formula."""
 
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -11,11 +12,13 @@ from flask import Response
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from core.formulas import needs_quote_prefix
+
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -23,13 +26,6 @@ def xlsx_response(body: bytes, filename: str) -> Response:
     response = Response(body, mimetype=XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def neutralise(value):
-    """Text that starts like a formula gets a leading apostrophe (the OWASP advice), so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 @dataclass
@@ -52,13 +48,13 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
         last_row = 1
         header = []
         for title in sheet.headers:
-            cell = WriteOnlyCell(worksheet, value=neutralise(str(title)))
+            cell = _text_cell(worksheet, str(title))
             cell.font = Font(bold=True)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             header.append(cell)
         worksheet.append(header)
         for row in sheet.rows:
-            worksheet.append([_cell(value) for value in row])
+            worksheet.append([_cell(worksheet, value) for value in row])
             last_row += 1
         worksheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(sheet.headers)))}{last_row}"
     buffer = BytesIO()
@@ -66,11 +62,25 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-def _cell(value):
-    """Plain values: openpyxl writes them fastest, and a neutralised text can no longer pass for a formula."""
+def _cell(worksheet, value):
+    """Plain values where they are safe (openpyxl writes them fastest); a text cell for what looks like a formula."""
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)
-    return neutralise(value)
+    if isinstance(value, str):
+        # XML 1.0 cannot carry most control characters: openpyxl would refuse the whole file for one of them.
+        value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
+        if needs_quote_prefix(value):
+            return _text_cell(worksheet, value)
+    return value
+
+
+def _text_cell(worksheet, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(worksheet, value=text)
+    if needs_quote_prefix(text):
+        # openpyxl takes "=…" for a formula: the type is set back to text, and marked so it stays text when edited.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 @dataclass
@@ -85,10 +95,39 @@ class SpreadsheetRefused(ValueError):
     """The file as a whole cannot be read: not an .xlsx, too large, too many rows, empty."""
 
 
+# What an import's file may unpack to: ten thousand rows of twenty columns take a few megabytes of XML; a
+# "zip bomb" of 2 MB can unpack to 700 MB, all of which openpyxl would hold in memory.
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+_UNIQUE_COUNT = re.compile(rb'uniqueCount="(\d+)"')
+
+
+def _check_archive(upload: bytes, columns: int, max_rows: int) -> None:
+    """Refuses, before openpyxl reads anything, a file that would unpack to too much or hold more distinct texts
+    than its cells could: both are read from the archive's directory and the first bytes of its strings part.
+    Python's zipfile never unpacks a member beyond the size the directory declares."""
+    try:
+        archive = zipfile.ZipFile(BytesIO(upload))
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise SpreadsheetRefused(_("This file is not an .xlsx spreadsheet.")) from error
+    with archive:
+        members = archive.infolist()
+        if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+            raise SpreadsheetRefused(
+                _("The file unpacks to more than %(size)d MB.", size=MAX_UNPACKED_BYTES // (1024 * 1024))
+            )
+        strings = next((m for m in members if m.filename.lower() == "xl/sharedstrings.xml"), None)
+        if strings is not None:
+            with archive.open(strings) as part:
+                found = _UNIQUE_COUNT.search(part.read(4096))
+            if found and int(found.group(1)) > (max_rows + 1) * columns:
+                raise SpreadsheetRefused(_("The file holds more texts than %(count)d rows can.", count=max_rows))
+
+
 def read_rows(upload: bytes, columns: int, max_bytes: int, max_rows: int) -> list[tuple[int, list]]:
     """(row number, values) of each non-empty row under the header of the first sheet, padded to `columns`."""
     if len(upload) > max_bytes:
         raise SpreadsheetRefused(_("The file is larger than %(size)d MB.", size=max_bytes // (1024 * 1024)))
+    _check_archive(upload, columns, max_rows)
     try:
         workbook = load_workbook(BytesIO(upload), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:

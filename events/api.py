@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 
@@ -23,7 +24,6 @@ from core.api import (
     Strict,
     Texts,
     blueprint,
-    caller_organises,
     check_if_match,
     in_range,
     paginate,
@@ -33,9 +33,12 @@ from core.api import (
     roles_required,
     wall_clock,
 )
-from core.security import ORGANISER
-from events import services
-from events.models import DRAFT, KINDS, STATUSES, VISIBILITIES, Event, EventBody, Series
+from core.roles import ORGANISER
+from core.urls import public_url
+from events import services, team
+from events.access import load_for_api
+from events.models import KINDS, MEETING_RIGHTS, STATUSES, VISIBILITIES, Event, EventBody, MeetingRight, Series
+from events.rules import visible_meetings
 from plan.models import Actor, Document, Paragraph
 
 api = blueprint(
@@ -161,23 +164,18 @@ def meeting_out(event: Event) -> MeetingOut:
         partners=[actor.code for actor in event.partners],
         paragraphs=[paragraph.reference for paragraph in event.paragraphs],
         series=event.series.slug if event.series else None,
-        url=url_for("events.show", slug=event.slug, _external=True),
+        url=public_url("events.show", slug=event.slug),
     )
-
-
-def visible_meeting(slug: str) -> Event:
-    """The meeting, if the caller may see it: drafts only with an organiser's token; otherwise 404."""
-    event = services.find_event(slug)
-    if event is None or (event.status == DRAFT and not caller_organises()):
-        raise ApiError(404, _("There is no such meeting."))
-    return event
 
 
 @api.get("/meetings", summary=N_("Meetings"), security=OPTIONAL_BEARER, responses={200: Page[MeetingOut]})
 def list_meetings(query: MeetingsQuery):
-    statement = select(Event).options(*services.eager_options()).order_by(Event.starts_at, Event.id)
-    if not caller_organises():
-        statement = statement.where(Event.status != DRAFT)
+    statement = (
+        select(Event)
+        .options(*services.eager_options())
+        .where(visible_meetings(current_user))
+        .order_by(Event.starts_at, Event.id)
+    )
     if query.status:
         statement = statement.where(Event.status == query.status)
     if query.kind:
@@ -202,7 +200,7 @@ def list_meetings(query: MeetingsQuery):
 
 @api.get("/meetings/<slug>", summary=N_("One meeting"), security=OPTIONAL_BEARER, responses={200: MeetingOut})
 def get_meeting(path: MeetingPath):
-    return respond(meeting_out(visible_meeting(path.slug)))
+    return respond(meeting_out(load_for_api(path.slug)))
 
 
 def _event_data(body: MeetingBody) -> services.EventData:
@@ -243,7 +241,7 @@ _LOCAL_TIMES = {
 @roles_required(ORGANISER)
 def create_meeting(body: MeetingBody):
     try:
-        event = services.create_event(_event_data(body))
+        event = services.create_event(_event_data(body), creator=current_user)
     except services.EventError as refusal:
         raise refused(refusal.errors) from refusal
     return respond(meeting_out(event), 201, {"Location": url_for("api_events.get_meeting", slug=event.slug)})
@@ -252,7 +250,7 @@ def create_meeting(body: MeetingBody):
 @api.patch("/meetings/<slug>", summary=N_("Change a meeting"), security=BEARER, responses={200: MeetingOut})
 @roles_required(ORGANISER)
 def update_meeting(path: MeetingPath, body: MeetingPatchBody):
-    event = visible_meeting(path.slug)
+    event = load_for_api(path.slug, MeetingRight.MANAGE)
     check_if_match(meeting_out(event))
     changes = body.model_dump(exclude_unset=True)
     status, note = changes.pop("status", None), changes.pop("status_note", "")
@@ -271,9 +269,77 @@ def update_meeting(path: MeetingPath, body: MeetingPatchBody):
         if moving:
             services.check_transition(event, status)
         if changes:
-            services.update_event(event, data, event.version)
+            services.update_event(event, data, event.version, editor=current_user)
         if moving:
             services.change_status(event, status, note or "")
     except services.EventError as refusal:
         raise refused(refusal.errors) from refusal
     return respond(meeting_out(services.find_event(event.slug)))
+
+
+# The team -------------------------------------------------------------------------------------------------------
+
+
+class GrantOut(BaseModel):
+    id: int
+    right: Literal[MEETING_RIGHTS]
+    user: str | None = Field(description="The e-mail address of the organiser who holds the right.")
+    body: str | None = Field(description="The code of the body whose staff hold the right.")
+
+
+class TeamOut(BaseModel):
+    items: list[GrantOut]
+
+
+class GrantBody(Strict):
+    right: Literal[MEETING_RIGHTS]
+    user: str | None = Field(None, max_length=254, description="An organiser's e-mail address; or give `body`.")
+    body: str | None = Field(None, max_length=60, description="The code of an organising body, for its staff.")
+
+
+class GrantPath(MeetingPath):
+    grant_id: int
+
+
+def _grant_out(grant) -> GrantOut:
+    return GrantOut(
+        id=grant.id,
+        right=grant.right,
+        user=grant.user.email if grant.user else None,
+        body=grant.actor.code if grant.actor else None,
+    )
+
+
+def _team_out(event: Event) -> TeamOut:
+    return TeamOut(items=[_grant_out(grant) for grant in team.grants(event)])
+
+
+@api.get("/meetings/<slug>/team", summary=N_("A meeting's team"), security=BEARER, responses={200: TeamOut})
+@roles_required(ORGANISER)
+def get_team(path: MeetingPath):
+    return respond(_team_out(load_for_api(path.slug, MeetingRight.MANAGE)))
+
+
+@api.post("/meetings/<slug>/team", summary=N_("Give a right on a meeting"), security=BEARER, responses={201: GrantOut})
+@roles_required(ORGANISER)
+def give_right(path: MeetingPath, body: GrantBody):
+    event = load_for_api(path.slug, MeetingRight.MANAGE)
+    try:
+        grant = team.give(event, team.GrantData(right=body.right, email=body.user or "", body=body.body or ""))
+    except team.TeamError as refusal:
+        errors = {"user" if name == "email" else name: message for name, message in refusal.errors.items()}
+        raise refused(errors) from refusal
+    return respond(_grant_out(grant), 201)
+
+
+@api.delete(
+    "/meetings/<slug>/team/<int:grant_id>", summary=N_("Take back a right"), security=BEARER, responses={200: TeamOut}
+)
+@roles_required(ORGANISER)
+def take_back_right(path: GrantPath):
+    event = load_for_api(path.slug, MeetingRight.MANAGE)
+    try:
+        team.take_back(event, path.grant_id)
+    except LookupError:
+        raise ApiError(404, _("There is no such right on this meeting.")) from None
+    return respond(_team_out(event))

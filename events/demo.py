@@ -8,10 +8,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from accounts.models import User
 from core import audit
 from core.db import db
 from events import services
-from events.models import CANCELLED, HELD, Event, Series
+from events.models import CANCELLED, HELD, Event, MeetingRight, Series, TeamGrant
+from events.rules import forget_team_rights
 
 SERIES = services.SeriesData(
     slug="law-enforcement-meetings",
@@ -223,17 +225,49 @@ MEETINGS: list[tuple[services.EventData, str]] = [
 ]
 
 
+# Who is on which demo meeting's team: the demo organiser manages the series and every meeting; the second
+# organiser manages only the 2005 Internet workshop.
+TEAMS = {
+    "organiser@example.org": [*(data.slug for data, _status in MEETINGS), SERIES.slug],
+    "internet-organiser@example.org": ["internet-workshop-2005"],
+}
+
+
 def seed() -> list[str]:
     """Creates the demo series and meetings that are missing; what organisers changed is left alone."""
+    created = []
     if db.session.scalar(select(Series.id).where(Series.slug == SERIES.slug)) is None:
         services.save_series(None, SERIES)
+        created.append(SERIES.slug)
     existing = set(db.session.scalars(select(Event.slug)))
     for data, status in MEETINGS:
         if data.slug in existing:
             continue
         event = services.create_event(data)
-        # The demo meetings are history: they are recorded in their final state in one step.
-        event.status = status
+        # The demo meetings are history: they are recorded in their final state in one step, published once.
+        event.status, event.published_at = status, event.created_at
         audit.record("event", event.id, "status", {"status": ["draft", status]})
-        db.session.commit()
+        created.append(data.slug)
+    db.session.flush()
+    _seed_teams(created)
     return [data.slug for data, _ in MEETINGS]
+
+
+def _seed_teams(new_slugs: list[str]) -> None:
+    """Rights on the meetings just created, for the demo organisers that exist."""
+    users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(TEAMS)))}
+    for email, slugs in TEAMS.items():
+        if email not in users:
+            continue
+        for slug in slugs:
+            if slug not in new_slugs:
+                continue
+            subject = services.find_event(slug) or services.find_series(slug)
+            grant = TeamGrant(user_id=users[email].id, right=MeetingRight.MANAGE)
+            if isinstance(subject, Event):
+                grant.event_id = subject.id
+            else:
+                grant.series_id = subject.id
+            db.session.add(grant)
+    db.session.flush()
+    forget_team_rights()

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from flask_login import current_user
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -13,18 +13,20 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from core.forms import MultiCheckboxField, TranslatedFieldsMixin, add_translated_fields, choices
+from core.forms import Form, MultiCheckboxField, TranslatedFieldsMixin, add_translated_fields, choices
 from core.i18n import LANGUAGES, language_name, localize
-from events.labels import KIND_LABELS, RECURRENCE_LABELS, VISIBILITY_LABELS
-from events.models import Event, Series
+from core.rules import can
+from events.labels import KIND_LABELS, RECURRENCE_LABELS, RIGHT_LABELS, VISIBILITY_LABELS
+from events.models import Event, MeetingRight, Series
 from events.services import EventData, SeriesData, all_series, to_local
+from events.team import GrantData
 from plan.forms import actor_choices, paragraph_choices
 
 SLUG_RULE = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use only lower-case letters, digits and single hyphens."))
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class EventForm(TranslatedFieldsMixin, FlaskForm):
+class EventForm(TranslatedFieldsMixin, Form):
     version = HiddenField()
     slug = StringField(
         _l("Address"),
@@ -63,7 +65,9 @@ class EventForm(TranslatedFieldsMixin, FlaskForm):
         self.working_languages.choices = choices((code, language_name(code)) for code in LANGUAGES)
         self.organisers.choices = self.partners.choices = actor_choices()
         self.paragraphs.choices = paragraph_choices()
-        self.series.choices = choices([("", _l("None"))] + [(s.slug, str(localize(s.title))) for s in all_series()])
+        # The series the reader manages (a meeting joins one only so): the meeting's own stays listed.
+        series = [s for s in all_series() if can(current_user, MeetingRight.MANAGE, s)]
+        self.series.choices = choices([("", _l("None"))] + [(s.slug, str(localize(s.title))) for s in series])
 
     def to_data(self) -> EventData:
         return EventData(
@@ -108,13 +112,15 @@ class EventForm(TranslatedFieldsMixin, FlaskForm):
         self.partners.data = [a.code for a in event.partners]
         self.paragraphs.data = [p.reference for p in event.paragraphs]
         self.series.data = event.series.slug if event.series else ""
+        if event.series and all(choice.value != event.series.slug for choice in self.series.choices):
+            self.series.choices.append(SelectChoice(event.series.slug, str(localize(event.series.title))))
 
 
 add_translated_fields(EventForm, "title", StringField, validators=[Length(max=300)])
 add_translated_fields(EventForm, "description", TextAreaField, validators=[Length(max=20000)])
 
 
-class SeriesForm(TranslatedFieldsMixin, FlaskForm):
+class SeriesForm(TranslatedFieldsMixin, Form):
     slug = StringField(_l("Address"), validators=[DataRequired(), Length(max=80), SLUG_RULE])
     recurrence = SelectField(_l("Recurrence"), choices=choices([("", _l("Irregular")), *RECURRENCE_LABELS.items()]))
     convened_by = SelectField(_l("Convened by"))
@@ -144,6 +150,21 @@ add_translated_fields(SeriesForm, "title", StringField, validators=[Length(max=3
 add_translated_fields(SeriesForm, "description", TextAreaField, validators=[Length(max=20000)])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = HiddenField(validators=[DataRequired()])
     note = StringField(_l("Note for the record (optional)"), validators=[Length(max=1000)])
+
+
+class TeamForm(Form):
+    """A right for one organiser (by e-mail address) or for the staff of an organising body."""
+
+    right = SelectField(_l("Right"), choices=choices(RIGHT_LABELS.items()))
+    email = StringField(_l("Organiser's e-mail address"), validators=[Length(max=254)])
+    body = SelectField(_l("Or the staff of a body"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.body.choices = [SelectChoice("", _l("None")), *actor_choices()]
+
+    def to_data(self) -> GrantData:
+        return GrantData(right=self.right.data, email=(self.email.data or "").strip(), body=self.body.data or "")

@@ -60,4 +60,17 @@ FIELD_LABELS = {
     "note": _l("Note"),
     "recurrence": _l("Recurrence"),
     "convened_by": _l("Convened by"),
+    "team:manage": _l("Team: manages the meeting"),
+    "team:programme": _l("Team: programme"),
+    "team:registrations": _l("Team: invitations, registrations and check-in"),
+    "team:documents": _l("Team: documents"),
+    "team:review": _l("Team: reviews outcomes"),
+}
+# The rights a meeting's team holds (events.models.MeetingRight).
+RIGHT_LABELS = {
+    "manage": _l("Manages the meeting (every right)"),
+    "programme": _l("Programme"),
+    "registrations": _l("Invitations, registrations and check-in"),
+    "documents": _l("Documents"),
+    "review": _l("Reviews outcomes"),
 }

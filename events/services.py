@@ -13,6 +13,9 @@ from core import audit
 from core.db import db, utcnow
 from core.errors import Refused
 from core.i18n import LANGUAGES, is_known_zone
+from core.rules import can
+from core.states import NotPossible
+from events import signals
 from events.labels import RECURRENCE_LABELS
 from events.models import (
     DRAFT,
@@ -23,8 +26,12 @@ from events.models import (
     VISIBILITIES,
     Event,
     EventBody,
+    EventStatus,
+    MeetingRight,
     Series,
+    TeamGrant,
 )
+from events.rules import forget_team_rights, visible_meetings
 from plan.models import Actor, Paragraph
 from plan.services import paragraphs_by_reference
 
@@ -196,8 +203,21 @@ def _apply(event: Event, data: EventData, resolved: dict) -> None:
     event.bodies = bodies
 
 
-def create_event(data: EventData) -> Event:
+def _check_series(user, before: Series | None, after: Series | None, errors: dict) -> None:
+    """A meeting joins or leaves a series only by someone who manages that series: its team's rights would hold
+    on the meeting (joining), or be lost (leaving). The command line and the seed name nobody, and may."""
+    if user is None or before is after:
+        return
+    if after is not None and not can(user, MeetingRight.MANAGE, after):
+        errors["series"] = _l("You may not add meetings to this series.")
+    elif before is not None and not can(user, MeetingRight.MANAGE, before):
+        errors["series"] = _l("You may not take meetings out of this series.")
+
+
+def create_event(data: EventData, creator=None) -> Event:
+    """A new meeting, as a draft; whoever creates it manages it (its first team member)."""
     errors, resolved = _validate(data, None)
+    _check_series(creator, None, resolved.get("series"), errors)
     if errors:
         raise EventError(errors)
     event = Event(status=DRAFT)
@@ -205,14 +225,18 @@ def create_event(data: EventData) -> Event:
     db.session.add(event)
     db.session.flush()
     audit.record("event", event.id, "created", audit.diff({}, snapshot(event)))
-    db.session.commit()
+    if creator is not None and creator.is_authenticated:
+        db.session.add(TeamGrant(event_id=event.id, user_id=creator.id, right=MeetingRight.MANAGE))
+        forget_team_rights()
+    db.session.flush()
     return event
 
 
-def update_event(event: Event, data: EventData, expected_version: int) -> Event:
+def update_event(event: Event, data: EventData, expected_version: int, editor=None) -> Event:
     if expected_version != event.version:
         raise EventError({"version": STALE_MESSAGE})
     errors, resolved = _validate(data, event.id)
+    _check_series(editor, event.series, resolved.get("series"), errors)
     if errors:
         raise EventError(errors)
     before = snapshot(event)
@@ -221,10 +245,13 @@ def update_event(event: Event, data: EventData, expected_version: int) -> Event:
     if changes:
         audit.record("event", event.id, "updated", changes)
     try:
-        db.session.commit()
+        db.session.flush()
     except StaleDataError as error:
         db.session.rollback()
         raise EventError({"version": STALE_MESSAGE}) from error
+    if "capacity" in changes:
+        # Those waiting get the seats a larger meeting offers, in their order (participants listen).
+        signals.capacity_changed.send(event)
     return event
 
 
@@ -255,21 +282,26 @@ def event_data(event: Event) -> EventData:
     )
 
 
-def check_transition(event: Event, status: str) -> None:
-    if status not in TRANSITIONS.get(event.status, ()):
-        raise EventError({"status": _l("This change of status is not possible.")})
+def check_transition(event: Event, status: str) -> str:
+    """The step of the meeting's life (events.models.TRANSITIONS) that leads to `status`, before anything changes."""
+    try:
+        return TRANSITIONS.step_to(event.status, status)
+    except NotPossible as error:
+        raise EventError({"status": _l("This change of status is not possible.")}) from error
 
 
 def change_status(event: Event, status: str, note: str = "") -> Event:
-    check_transition(event, status)
+    step = check_transition(event, status)
     before = event.status
-    event.status = status
+    event.status = TRANSITIONS.check(event.status, step)
+    if step == "publish" and event.published_at is None:
+        event.published_at = utcnow()
     event.status_note = note.strip()
     changes = {"status": [before, status]}
     if note.strip():
         changes["note"] = [None, note.strip()]
     audit.record("event", event.id, "status", changes)
-    db.session.commit()
+    db.session.flush()
     return event
 
 
@@ -301,12 +333,10 @@ class EventFilters:
     paragraph: str = ""
 
 
-def list_events(filters: EventFilters, include_drafts: bool = False, now: datetime | None = None):
-    """(upcoming, past) events matching the filters, each loaded with what the list shows."""
+def list_events(filters: EventFilters, reader, now: datetime | None = None):
+    """(upcoming, past) events the reader may see matching the filters, each loaded with what the list shows."""
     now = now or utcnow()
-    query = select(Event).options(*eager_options()).order_by(Event.starts_at)
-    if not include_drafts:
-        query = query.where(Event.status != DRAFT)
+    query = select(Event).options(*eager_options()).order_by(Event.starts_at).where(visible_meetings(reader))
     if filters.kind:
         query = query.where(Event.kind == filters.kind)
     if filters.year:
@@ -320,25 +350,23 @@ def list_events(filters: EventFilters, include_drafts: bool = False, now: dateti
     events = list(db.session.scalars(query))
     if filters.year:
         events = [e for e in events if to_local(e.starts_at, e.timezone).year == filters.year]
-    upcoming = [e for e in events if e.ends_at >= now and e.status not in ("archived",)]
+    upcoming = [e for e in events if e.ends_at >= now and e.status != EventStatus.ARCHIVED]
     past = [e for e in reversed(events) if e not in upcoming]
     return upcoming, past
 
 
-def event_years() -> list[int]:
-    years = db.session.scalars(select(extract("year", Event.starts_at)).where(Event.status != DRAFT).distinct())
+def event_years(reader) -> list[int]:
+    years = db.session.scalars(select(extract("year", Event.starts_at)).where(visible_meetings(reader)).distinct())
     return sorted({int(y) for y in years if y is not None}, reverse=True)
 
 
-def events_for_paragraph(paragraph: Paragraph, include_drafts: bool = False) -> list[Event]:
+def events_for_paragraph(paragraph: Paragraph, reader) -> list[Event]:
     query = (
         select(Event)
-        .where(Event.paragraphs.any(Paragraph.id == paragraph.id))
+        .where(Event.paragraphs.any(Paragraph.id == paragraph.id), visible_meetings(reader))
         .order_by(Event.starts_at)
         .options(selectinload(Event.bodies))
     )
-    if not include_drafts:
-        query = query.where(Event.status != DRAFT)
     return list(db.session.scalars(query))
 
 
@@ -355,7 +383,8 @@ class SeriesData:
     convened_by: str = ""
 
 
-def save_series(series: Series | None, data: SeriesData) -> Series:
+def save_series(series: Series | None, data: SeriesData, creator=None) -> Series:
+    """Creates or changes a series; whoever creates one manages it, and so each of its meetings."""
     errors: dict[str, str] = {}
     _check_slug(data.slug, errors, series_id=series.id if series else None)
     if not any(text.strip() for text in data.title.values()):
@@ -382,7 +411,10 @@ def save_series(series: Series | None, data: SeriesData) -> Series:
     changes = audit.diff(before, _series_snapshot(series))
     if changes:
         audit.record("series", series.id, "created" if created else "updated", changes)
-    db.session.commit()
+    if created and creator is not None and creator.is_authenticated:
+        db.session.add(TeamGrant(series_id=series.id, user_id=creator.id, right=MeetingRight.MANAGE))
+        forget_team_rights()
+    db.session.flush()
     return series
 
 

@@ -3,7 +3,6 @@
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from flask import url_for
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
@@ -24,7 +23,8 @@ from core.api import (
     respond_page,
 )
 from core.db import db
-from events.models import DRAFT, Event
+from core.urls import public_url
+from events.models import Event
 from materials.models import KINDS, PUBLIC, Material, MaterialFile
 
 api = blueprint(
@@ -86,7 +86,7 @@ def material_out(material: Material) -> MaterialOut:
                 size=file.size,
                 sha256=file.content_hash,
                 uploaded_at=file.uploaded_at.astimezone(UTC),
-                url=url_for("materials.download", material_id=material.id, language=file.language, _external=True),
+                url=public_url("materials.download", material_id=material.id, language=file.language),
             )
             for file in material.latest.values()
         ],
@@ -98,7 +98,7 @@ def _public():
     return (
         select(Material)
         .join(Material.event)
-        .where(Material.distribution == PUBLIC, Event.status != DRAFT)
+        .where(Material.distribution == PUBLIC, Event.is_public)
         .options(selectinload(Material.files), selectinload(Material.session), selectinload(Material.event))
     )
 

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -7,7 +6,7 @@ from wtforms.validators import DataRequired, Length
 
 from accounts.views import ROLE_NAMES
 from agenda.services import draft_sessions
-from core.forms import MultiCheckboxField, TranslatedFieldsMixin, add_translated_fields, choices
+from core.forms import Form, MultiCheckboxField, TranslatedFieldsMixin, add_translated_fields, choices
 from core.i18n import LANGUAGES, format_instant, language_name, localize
 from events.models import Event
 from materials.labels import DISTRIBUTION_LABELS, KIND_LABELS
@@ -19,7 +18,7 @@ def _optional_id(value) -> int | None:
     return int(value) if value else None
 
 
-class MaterialForm(TranslatedFieldsMixin, FlaskForm):
+class MaterialForm(TranslatedFieldsMixin, Form):
     kind = SelectField(_l("Kind of document"), choices=choices(KIND_LABELS.items()))
     symbol = StringField(
         _l("Reference symbol"),
@@ -68,7 +67,7 @@ class MaterialForm(TranslatedFieldsMixin, FlaskForm):
 add_translated_fields(MaterialForm, "title", StringField, validators=[Length(max=500)])
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     language = SelectField(_l("Language version"))
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))])
 

@@ -9,7 +9,7 @@ from accounts.models import User
 from agenda.models import Session
 from core.db import Translations, UTCDateTime, db, utcnow
 from core.i18n import FALLBACK_ORDER, LANGUAGES
-from core.security import PARTICIPANT, RAPPORTEUR
+from core.roles import PARTICIPANT, RAPPORTEUR
 from events.models import Event
 
 KINDS = (

@@ -20,11 +20,13 @@ from core import audit
 from core.db import db
 from core.errors import Refused
 from core.i18n import LANGUAGES, format_locale
-from core.security import ADMIN, ORGANISER
 from events.models import Event
-from materials import storage
-from materials.models import DISTRIBUTIONS, KINDS, NAMED_ROLES, PARTICIPANTS, PUBLIC, RESTRICTED, Material, MaterialFile
-from participants.models import CANCELLED, Registration
+from materials import rules, storage
+from materials.models import DISTRIBUTIONS, KINDS, NAMED_ROLES, PUBLIC, RESTRICTED, Material, MaterialFile
+from materials.rules import Reader
+from participants.models import Registration
+from participants.rules import participates
+from participants.services import find_registration
 
 FILENAME_LIMIT = 200
 # Control, format (such as the right-to-left override that disguises an extension), surrogate, private-use
@@ -104,7 +106,7 @@ def create_material(event: Event, data: MaterialData) -> Material:
     db.session.add(material)
     db.session.flush()
     audit.record("material", material.id, "created", audit.diff({}, snapshot(material)))
-    db.session.commit()
+    db.session.flush()
     return material
 
 
@@ -116,7 +118,7 @@ def update_material(material: Material, data: MaterialData) -> Material:
     _apply(material, data, session)
     if changes := audit.diff(before, snapshot(material)):
         audit.record("material", material.id, "updated", changes)
-    db.session.commit()
+    db.session.flush()
     return material
 
 
@@ -197,7 +199,7 @@ def add_file(material: Material, language: str, filename: str | None, stream: Bi
     )
     db.session.add(added)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as error:
         db.session.rollback()
         message = _l("Someone else uploaded this language version at the same moment. Reload the page and try again.")
@@ -208,37 +210,16 @@ def add_file(material: Material, language: str, filename: str | None, stream: Bi
 # Reading ----------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reader:
-    """Who reads an event's materials: their role (empty when signed out) and whether they registered for it."""
-
-    role: str = ""
-    registered: bool = False
-
-    @property
-    def organises(self) -> bool:
-        return self.role in (ADMIN, ORGANISER)
-
-    def may_read(self, material: Material) -> bool:
-        if self.organises or material.distribution == PUBLIC:
-            return True
-        if material.distribution == PARTICIPANTS:
-            return self.registered
-        return bool(self.role) and self.role in (material.allowed_roles or [])
-
-
-def reader_for(event: Event, user: User) -> Reader:
-    """Participants of the meeting are users with a registration for it that is not cancelled."""
-    if not user.is_authenticated:
-        return Reader()
-    if user.role in (ADMIN, ORGANISER):
-        return Reader(user.role)
-    registration = db.session.scalar(
-        select(Registration.id)
-        .where(Registration.event_id == event.id, Registration.user_id == user.id, Registration.status != CANCELLED)
-        .limit(1)
-    )
-    return Reader(user.role, registration is not None)
+def reader_for(event: Event, user: User, registration_token: str = "") -> Reader:
+    """The reader of this meeting's documents: a participant is shown by their registration's own link, or is
+    signed in with the address an admitted registration of the meeting was made with."""
+    participant = bool(registration_token) and participates(find_registration(registration_token), event)
+    if not participant and user.is_authenticated:
+        own = select(Registration.id).where(
+            Registration.event_id == event.id, Registration.email == user.email, Registration.is_admitted
+        )
+        participant = db.session.scalar(own.limit(1)) is not None
+    return rules.reader(user, event, participant)
 
 
 def event_materials(event: Event) -> list[Material]:

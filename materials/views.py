@@ -1,5 +1,6 @@
 import os
 import unicodedata
+from functools import wraps
 from urllib.parse import quote
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -9,9 +10,10 @@ from flask_login import current_user
 from core.db import db
 from core.forms import show_errors
 from core.i18n import LANGUAGES, language_name
-from core.security import ORGANISER, can_manage_events, role_required
-from events.models import DRAFT, Event
-from events.services import find_event
+from core.rules import can
+from events.access import load_for_page, meeting_page
+from events.models import Event, MeetingRight
+from events.rules import SEE
 from materials import services, storage
 from materials.forms import MaterialForm, UploadForm
 from materials.labels import DISTRIBUTION_LABELS, KIND_LABELS
@@ -24,44 +26,60 @@ LANGUAGE_PATH = f"<any({','.join(LANGUAGES)}):language>"
 RFC5987_SAFE = "!#$&+-.^_`|~"
 
 
-def _visible_event(slug: str) -> Event:
-    event = find_event(slug)
-    if event is None or (event.status == DRAFT and not can_manage_events()):
-        abort(404)
-    return event
+def _registration_token() -> str:
+    """A registration's own link, carried by the pages its holder reaches from it."""
+    return request.args.get("registration", "")[:100]
+
+
+def _reader(event: Event):
+    return services.reader_for(event, current_user, _registration_token())
 
 
 def _readable_material(material_id: int) -> Material:
     """A material the current user may read; anything else, existing or not, is the same 404."""
     material = db.session.get(Material, material_id)
-    if material is None or (material.event.status == DRAFT and not can_manage_events()):
+    if material is None or not can(current_user, SEE, material.event):
         abort(404)
-    if not services.reader_for(material.event, current_user).may_read(material):
+    if not _reader(material.event).may_read(material):
         abort(404)
     return material
+
+
+def material_page(view):
+    """The view is called with the material, once the reader may keep the meeting's documents (else 403/404)."""
+
+    @wraps(view)
+    def wrapped(material_id: int, **kwargs):
+        material = db.session.get(Material, material_id)
+        load_for_page(material.event if material else None, MeetingRight.DOCUMENTS)
+        return view(material, **kwargs)
+
+    wrapped.required_right = MeetingRight.DOCUMENTS
+    return wrapped
 
 
 # Reading ----------------------------------------------------------------------------------------------------
 
 
 @blueprint.get("/events/<slug>/materials/")
-def index(slug: str):
-    event = _visible_event(slug)
-    materials = services.readable_materials(event, services.reader_for(event, current_user))
+@meeting_page()
+def index(event: Event):
+    materials = services.readable_materials(event, _reader(event))
     return render_template(
         "materials/index.html",
         event=event,
         groups=services.grouped(materials),
         has_files=any(m.latest for m in materials),
+        registration_token=_registration_token(),
     )
 
 
 @blueprint.get(f"/events/<slug>/materials/{LANGUAGE_PATH}.zip")
-def archive(slug: str, language: str):
+@meeting_page()
+def archive(event: Event, language: str):
     """Every document the reader may read, each in the language or else in the best other one (the member names
     say which): a reader gets a complete set rather than a partial one."""
-    event = _visible_event(slug)
-    materials = services.readable_materials(event, services.reader_for(event, current_user))
+    materials = services.readable_materials(event, _reader(event))
     files = services.best_files(materials, language) or abort(404)
     response = send_file(
         services.archive(files),
@@ -78,7 +96,13 @@ def show(material_id: int):
     material = _readable_material(material_id)
     language = request.args.get("language", "")
     form = UploadForm(storage.max_bytes(), language=language if language in LANGUAGES else None)
-    return render_template("materials/show.html", material=material, event=material.event, upload_form=form)
+    return render_template(
+        "materials/show.html",
+        material=material,
+        event=material.event,
+        upload_form=form,
+        registration_token=_registration_token(),
+    )
 
 
 @blueprint.get(f"/materials/<int:material_id>/{LANGUAGE_PATH}")
@@ -117,10 +141,9 @@ def _disposition(file: MaterialFile) -> dict[str, str]:
 
 
 @blueprint.get("/events/<slug>/materials/matrix")
-@role_required(ORGANISER)
-def matrix(slug: str):
+@meeting_page(MeetingRight.DOCUMENTS)
+def matrix(event: Event):
     """Materials by language: what exists, what is missing, and a filter on what is missing in one language."""
-    event = _visible_event(slug)
     materials = services.event_materials(event)
     missing = request.args.get("missing", "")
     missing = missing if missing in LANGUAGES else ""
@@ -136,9 +159,8 @@ def matrix(slug: str):
 
 
 @blueprint.route("/events/<slug>/materials/new", methods=["GET", "POST"])
-@role_required(ORGANISER)
-def create(slug: str):
-    event = _visible_event(slug)
+@meeting_page(MeetingRight.DOCUMENTS)
+def create(event: Event):
     form = MaterialForm(event)
     if form.validate_on_submit():
         try:
@@ -153,9 +175,8 @@ def create(slug: str):
 
 
 @blueprint.route("/materials/<int:material_id>/edit", methods=["GET", "POST"])
-@role_required(ORGANISER)
-def edit(material_id: int):
-    material = db.session.get(Material, material_id) or abort(404)
+@material_page
+def edit(material: Material):
     form = MaterialForm(material.event)
     if not form.is_submitted():
         form.fill_from(material)
@@ -172,9 +193,8 @@ def edit(material_id: int):
 
 
 @blueprint.post("/materials/<int:material_id>/files")
-@role_required(ORGANISER)
-def upload(material_id: int):
-    material = db.session.get(Material, material_id) or abort(404)
+@material_page
+def upload(material: Material):
     form = UploadForm(storage.max_bytes())
     if form.validate_on_submit():
         try:
@@ -195,10 +215,14 @@ def upload(material_id: int):
 
 
 @blueprint.get("/materials/files/<int:file_id>")
-@role_required(ORGANISER)
 def version(file_id: int):
-    """Any earlier version, for organisers: readers only ever get the current one."""
-    return _send(db.session.get(MaterialFile, file_id) or abort(404))
+    """Any earlier version, for those who keep the meeting's documents: readers only ever get the current one."""
+    file = db.session.get(MaterialFile, file_id)
+    load_for_page(file.material.event if file else None, MeetingRight.DOCUMENTS)
+    return _send(file)
+
+
+version.required_right = MeetingRight.DOCUMENTS
 
 
 # The block on the event's page ------------------------------------------------------------------------------
@@ -208,7 +232,7 @@ def event_section(event: Event):
     """The documents the reader may read, or nothing at all when there is none (organisers always see the block)."""
     reader = services.reader_for(event, current_user)
     materials = services.readable_materials(event, reader)
-    if not materials and not reader.organises:
+    if not materials and not reader.keeps_documents:
         return None
     return "materials/_event_section.html", {"materials": materials}
 

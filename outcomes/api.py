@@ -28,9 +28,11 @@ from core.api import (
     respond_page,
     roles_required,
 )
-from core.security import ORGANISER
-from outcomes import services
-from outcomes.models import APPROVED, DRAFT, IMPLEMENTATION_STATUSES, KINDS, RETURNED, REVIEW_STATES, Outcome
+from core.roles import ORGANISER
+from core.rules import can
+from core.urls import public_url
+from outcomes import rules, services
+from outcomes.models import IMPLEMENTATION_STATUSES, KINDS, REVIEW_STATES, REVIEW_TRANSITIONS, Outcome
 
 api = blueprint(
     "api_outcomes",
@@ -117,7 +119,7 @@ def outcome_out(outcome: Outcome) -> OutcomeOut:
         implementation_status=outcome.implementation_status,
         review_state=outcome.review_state,
         approved_at=outcome.approved_at.astimezone(UTC) if outcome.approved_at else None,
-        url=url_for("outcomes.show", outcome_id=outcome.id, _external=True),
+        url=public_url("outcomes.show", outcome_id=outcome.id),
     )
 
 
@@ -142,7 +144,7 @@ def list_outcomes(query: OutcomesQuery):
 
 def _visible(outcome_id: int) -> Outcome:
     outcome = services.find_outcome(outcome_id)
-    if outcome is None or not services.can_see(current_user, outcome):
+    if outcome is None or not can(current_user, rules.SEE, outcome):
         raise ApiError(404, _("There is no such outcome."))
     return outcome
 
@@ -152,19 +154,13 @@ def get_outcome(path: OutcomePath):
     return respond(outcome_out(_visible(path.outcome_id)))
 
 
-def _approve(outcome: Outcome) -> None:
-    """Straight to approved: an organiser's own record needs no separate submission step."""
-    if outcome.review_state in (DRAFT, RETURNED):
-        services.submit(outcome, current_user)
-    if outcome.review_state != APPROVED:
-        services.approve(outcome, current_user)
-
-
 def _review(outcome: Outcome, wanted: str | None) -> None:
-    if wanted == "approved":
-        _approve(outcome)
-    elif wanted == "submitted" and outcome.review_state in (DRAFT, RETURNED):
+    """Moves the outcome along its review towards `wanted`: straight to approved, a reviewer's own record needs no
+    separate submission step (both steps are in its history)."""
+    if wanted in ("submitted", "approved") and REVIEW_TRANSITIONS.allows(outcome.review_state, "submit"):
         services.submit(outcome, current_user)
+    if wanted == "approved" and REVIEW_TRANSITIONS.allows(outcome.review_state, "approve"):
+        services.approve(outcome, current_user)
 
 
 @api.post("/outcomes", summary=N_("Record an outcome"), security=BEARER, responses={201: OutcomeOut})

@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from core.forms import TranslatedFieldsMixin, add_translated_fields, choices
+from core.forms import Form, TranslatedFieldsMixin, add_translated_fields, choices
 from core.i18n import localize
 from outcomes.labels import IMPLEMENTATION_LABELS, KIND_LABELS
 from outcomes.models import Outcome
@@ -12,7 +11,7 @@ from outcomes.services import OutcomeData, recordable_events, sessions_of
 from plan.forms import actor_choices, paragraph_choices
 
 
-class OutcomeForm(TranslatedFieldsMixin, FlaskForm):
+class OutcomeForm(TranslatedFieldsMixin, Form):
     version = HiddenField()
     event_slug = SelectField(_l("Meeting"), validate_choice=False)
     session_uid = SelectField(_l("Session (optional)"), validate_choice=False)
@@ -23,12 +22,13 @@ class OutcomeForm(TranslatedFieldsMixin, FlaskForm):
     deadline = DateField(_l("Deadline"), validators=[Optional()])
     implementation_status = SelectField(_l("Implementation status"), choices=choices(IMPLEMENTATION_LABELS.items()))
 
-    def __init__(self, *args, event=None, **kwargs):
+    def __init__(self, *args, event=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event_slug.choices = choices(
-            [("", _l("None: set by the plan itself"))] + [(e.slug, localize(e.title).text) for e in recordable_events()]
+            [("", _l("None: set by the plan itself"))]
+            + [(e.slug, localize(e.title).text) for e in recordable_events(user)]
         )
-        sessions = sessions_of(event) if event is not None else []
+        sessions = sessions_of(event, user) if event is not None else []
         self.session_uid.choices = choices(
             [("", _l("The meeting as a whole"))] + [(s.uid, localize(s.title).text) for s in sessions]
         )
@@ -62,15 +62,15 @@ class OutcomeForm(TranslatedFieldsMixin, FlaskForm):
 add_translated_fields(OutcomeForm, "text", TextAreaField, validators=[Length(max=20000)])
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     comment = TextAreaField(_l("Why is it returned?"), validators=[DataRequired(), Length(max=5000)])
 
 
-class StatusUpdateForm(FlaskForm):
+class StatusUpdateForm(Form):
     on = DateField(_l("Date"), validators=[DataRequired()])
     status = SelectField(_l("Implementation status"), choices=choices(IMPLEMENTATION_LABELS.items()))
     note = TextAreaField(_l("Note"), validators=[Length(max=5000)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     spreadsheet = FileField(_l("Spreadsheet (.xlsx)"), validators=[FileRequired()])

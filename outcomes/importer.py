@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from accounts.models import User
-from core.db import db
 from core.i18n import LANGUAGES, localize
 from core.xlsx import RowProblem, Sheet, read_rows, workbook_bytes
 from core.xlsx import text as _text
@@ -88,7 +87,7 @@ def import_outcomes(upload: bytes, user: User) -> tuple[int, list[RowProblem]]:
     for number, values in read_rows(upload, len(COLUMNS), MAX_BYTES, MAX_ROWS):
         data, messages = _row_data(values)
         try:
-            services.check(data, references)
+            services.check(data, user, references)
         except services.OutcomeError as refusal:
             messages += [str(message) for message in refusal.errors.values()]
         if messages:
@@ -96,11 +95,6 @@ def import_outcomes(upload: bytes, user: User) -> tuple[int, list[RowProblem]]:
         prepared.append(data)
     if problems:
         return 0, problems
-    try:
-        for data in prepared:
-            services.create_outcome(data, user, commit=False, references=references)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    for data in prepared:
+        services.create_outcome(data, user, references=references)
     return len(prepared), []

@@ -1,20 +1,66 @@
 from datetime import date, datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    or_,
+    select,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
 from agenda.models import Session
-from core.db import Translations, UTCDateTime, db, utcnow
+from core.db import Translations, UTCDateTime, db, enum_type, utcnow
+from core.states import Transitions
 from events.models import Event
 from plan.models import Actor, Paragraph
 
 KINDS = ("conclusion", "recommendation", "decision", "commitment", "action_item")
 ACTION_ITEM = "action_item"
-IMPLEMENTATION_STATUSES = ("proposed", "agreed", "in_progress", "implemented", "not_pursued")
-CLOSED_STATUSES = ("implemented", "not_pursued")
-DRAFT, SUBMITTED, APPROVED, RETURNED = "draft", "submitted", "approved", "returned"
-REVIEW_STATES = (DRAFT, SUBMITTED, APPROVED, RETURNED)
+
+
+class ImplementationStatus(StrEnum):
+    PROPOSED = "proposed"
+    AGREED = "agreed"
+    IN_PROGRESS = "in_progress"
+    IMPLEMENTED = "implemented"
+    NOT_PURSUED = "not_pursued"
+
+
+IMPLEMENTATION_STATUSES = tuple(ImplementationStatus)
+CLOSED_STATUSES = (ImplementationStatus.IMPLEMENTED, ImplementationStatus.NOT_PURSUED)
+
+
+class ReviewState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+DRAFT, SUBMITTED, APPROVED, RETURNED = ReviewState
+REVIEW_STATES = tuple(ReviewState)
+# The review of an outcome: submitted for approval by its rapporteur, then approved or returned with a comment.
+REVIEW_TRANSITIONS = Transitions(
+    {
+        "submit": ({DRAFT, RETURNED}, SUBMITTED),
+        "approve": ({SUBMITTED}, APPROVED),
+        "return": ({SUBMITTED}, RETURNED),
+    }
+)
+# The states in which the rapporteur who recorded an outcome may still change it.
+EDITABLE_BY_RAPPORTEUR = frozenset({DRAFT, RETURNED})
 
 outcome_paragraphs = Table(
     "outcome_paragraphs",
@@ -48,8 +94,10 @@ class Outcome(db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     text: Mapped[dict] = mapped_column(Translations)
     deadline: Mapped[date | None] = mapped_column(Date)
-    implementation_status: Mapped[str] = mapped_column(String(20), default="proposed")
-    review_state: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    implementation_status: Mapped[ImplementationStatus] = mapped_column(
+        enum_type(ImplementationStatus, "implementation_status"), default=ImplementationStatus.PROPOSED
+    )
+    review_state: Mapped[ReviewState] = mapped_column(enum_type(ReviewState, "review_state"), default=DRAFT)
     review_comment: Mapped[str] = mapped_column(Text, default="")
     rapporteur_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -75,6 +123,18 @@ class Outcome(db.Model):
     def is_open_action(self) -> bool:
         return self.kind == ACTION_ITEM and self.implementation_status not in CLOSED_STATUSES
 
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Approved, and of a public meeting (or of none: what the plan itself sets)."""
+        return self.review_state == APPROVED and (self.event is None or self.event.is_public)
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls):
+        # The public meetings' ids once (an uncorrelated subquery), not a lookup per outcome.
+        public_meetings = select(Event.id).where(Event.is_public)
+        return and_(cls.review_state == APPROVED, or_(cls.event_id.is_(None), cls.event_id.in_(public_meetings)))
+
 
 class StatusUpdate(db.Model):
     """A dated step in implementing an outcome (agreed on…, in progress since…, implemented on…)."""
@@ -84,7 +144,7 @@ class StatusUpdate(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     outcome_id: Mapped[int] = mapped_column(ForeignKey("outcomes.id", ondelete="CASCADE"), index=True)
     on: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[ImplementationStatus] = mapped_column(enum_type(ImplementationStatus, "status"))
     note: Mapped[str] = mapped_column(Text, default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,21 +11,22 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from accounts.models import User
 from agenda.models import Session
+from agenda.services import latest_version
 from core.db import db, utcnow
 from core.errors import Refused
 from core.i18n import LANGUAGES
-from core.security import ADMIN, ORGANISER, RAPPORTEUR
-from events.models import DRAFT as EVENT_DRAFT
-from events.models import Event, event_paragraphs
+from core.rules import Role, can, has_role
+from events.models import Event, MeetingRight, event_paragraphs
+from events.rules import SEE as SEE_MEETING
+from events.rules import meetings_with, visible_meetings
+from outcomes import rules
 from outcomes.models import (
     ACTION_ITEM,
-    APPROVED,
     CLOSED_STATUSES,
     DRAFT,
     IMPLEMENTATION_STATUSES,
     KINDS,
-    RETURNED,
-    SUBMITTED,
+    REVIEW_TRANSITIONS,
     Outcome,
     OutcomeRevision,
     StatusUpdate,
@@ -55,40 +56,6 @@ class OutcomeData:
     session_uid: str = ""
     deadline: date | None = None
     implementation_status: str = "proposed"
-
-
-# Who may do what ------------------------------------------------------------------------------------------------
-
-
-def records_outcomes(user: User) -> bool:
-    return user.is_authenticated and user.role in (RAPPORTEUR, ORGANISER, ADMIN)
-
-
-def reviews_outcomes(user: User) -> bool:
-    return user.is_authenticated and user.role in (ORGANISER, ADMIN)
-
-
-def can_see(user: User, outcome: Outcome) -> bool:
-    """Approved outcomes are public; a draft is seen by its rapporteur and by organisers only."""
-    if outcome.review_state == APPROVED:
-        return True
-    return user.is_authenticated and (reviews_outcomes(user) or outcome.rapporteur_id == user.id)
-
-
-def can_edit(user: User, outcome: Outcome) -> bool:
-    if reviews_outcomes(user):
-        return True
-    return (
-        user.is_authenticated
-        and user.role == RAPPORTEUR
-        and outcome.rapporteur_id == user.id
-        and outcome.review_state in (DRAFT, RETURNED)
-    )
-
-
-def can_follow(user: User, outcome: Outcome) -> bool:
-    """Status updates and the full history: organisers, and the rapporteur who recorded the outcome."""
-    return user.is_authenticated and (reviews_outcomes(user) or outcome.rapporteur_id == user.id)
 
 
 # Recording ------------------------------------------------------------------------------------------------------
@@ -234,75 +201,90 @@ def outcome_data(outcome: Outcome) -> OutcomeData:
     )
 
 
-def check(data: OutcomeData, references: References | None = None) -> dict:
+def check(data: OutcomeData, user, references: References | None = None) -> dict:
     errors, resolved = _validate(data, references or References())
+    event = resolved.get("event")
+    if event is not None and not can(user, SEE_MEETING, event):
+        # A meeting the user may not see is one that does not exist, for them.
+        errors = {"event_slug": _l("Unknown meeting.")}
+    elif "event_slug" not in errors and not can(user, rules.RECORD, event if event is not None else Outcome):
+        errors["event_slug"] = _l("You may not record outcomes for this meeting.")
     if errors:
         raise OutcomeError(errors)
     return resolved
 
 
-def create_outcome(data: OutcomeData, user: User, commit: bool = True, references: References | None = None) -> Outcome:
-    resolved = check(data, references)
+def create_outcome(data: OutcomeData, user: User, references: References | None = None) -> Outcome:
+    resolved = check(data, user, references)
     outcome = Outcome(review_state=DRAFT, rapporteur_id=user.id if user else None)
     db.session.add(outcome)
     _apply(outcome, data, resolved)
     _revise(outcome, "created", user)
-    if commit:
-        db.session.commit()
     return outcome
 
 
 def update_outcome(outcome: Outcome, data: OutcomeData, expected_version: int, user: User) -> Outcome:
+    if not can(user, rules.EDIT, outcome):
+        raise OutcomeError({"review": _l("You may not change this outcome now.")})
     if expected_version != outcome.version:
         raise OutcomeError({"version": STALE_MESSAGE})
-    resolved = check(data)
+    resolved = check(data, user)
     before = state(outcome)
     _apply(outcome, data, resolved)
     if state(outcome) != before:
-        # Editing an approved outcome sends it back for review: the public only sees what an organiser approved.
-        if outcome.review_state == APPROVED and not reviews_outcomes(user):
-            outcome.review_state = SUBMITTED
         _revise(outcome, "updated", user)
     try:
-        db.session.commit()
+        db.session.flush()
     except StaleDataError as error:
         db.session.rollback()
         raise OutcomeError({"version": STALE_MESSAGE}) from error
     return outcome
 
 
-def _transition(outcome: Outcome, allowed_from: tuple[str, ...], to: str, action: str, user: User) -> None:
-    if outcome.review_state not in allowed_from:
+REVISION_ACTIONS = {"submit": "submitted", "approve": "approved", "return": "returned"}
+
+
+def _check_step(outcome: Outcome, step: str) -> None:
+    """Whether the review allows this step now (outcomes.models.REVIEW_TRANSITIONS), before anything changes."""
+    if not REVIEW_TRANSITIONS.allows(outcome.review_state, step):
         raise OutcomeError({"review": _l("This step of the review is not possible now.")})
-    outcome.review_state = to
-    _revise(outcome, action, user)
-    db.session.commit()
+
+
+def _review(outcome: Outcome, step: str, user: User) -> None:
+    """Takes a step that _check_step allowed, and records it in the outcome's history."""
+    outcome.review_state = REVIEW_TRANSITIONS.check(outcome.review_state, step)
+    _revise(outcome, REVISION_ACTIONS[step], user)
 
 
 def submit(outcome: Outcome, user: User) -> None:
-    if not can_edit(user, outcome):
-        raise OutcomeError({"review": _l("Only the rapporteur of this outcome or an organiser may submit it.")})
-    _transition(outcome, (DRAFT, RETURNED), SUBMITTED, "submitted", user)
+    if not can(user, rules.EDIT, outcome):
+        raise OutcomeError({"review": _l("Only the rapporteur of this outcome or its reviewers may submit it.")})
+    _check_step(outcome, "submit")
+    _review(outcome, "submit", user)
 
 
 def approve(outcome: Outcome, user: User) -> None:
-    if not reviews_outcomes(user):
-        raise OutcomeError({"review": _l("Only an organiser may approve an outcome.")})
+    if not can(user, rules.REVIEW, outcome):
+        raise OutcomeError({"review": _l("Only those who review this meeting's outcomes may approve it.")})
+    _check_step(outcome, "approve")
     outcome.approved_at, outcome.approved_by_id = utcnow(), user.id
     outcome.review_comment = ""
-    _transition(outcome, (SUBMITTED,), APPROVED, "approved", user)
+    _review(outcome, "approve", user)
 
 
 def return_to_rapporteur(outcome: Outcome, user: User, comment: str) -> None:
-    if not reviews_outcomes(user):
-        raise OutcomeError({"review": _l("Only an organiser may return an outcome.")})
+    if not can(user, rules.REVIEW, outcome):
+        raise OutcomeError({"review": _l("Only those who review this meeting's outcomes may return it.")})
     if not comment.strip():
         raise OutcomeError({"comment": _l("Say why the outcome is returned.")})
+    _check_step(outcome, "return")
     outcome.review_comment = comment.strip()
-    _transition(outcome, (SUBMITTED,), RETURNED, "returned", user)
+    _review(outcome, "return", user)
 
 
 def add_status_update(outcome: Outcome, user: User, on: date, status: str, note: str = "") -> StatusUpdate:
+    if not can(user, rules.FOLLOW, outcome):
+        raise OutcomeError({"status": _l("Only the rapporteur of this outcome or its reviewers may follow it up.")})
     if status not in IMPLEMENTATION_STATUSES:
         raise OutcomeError({"status": _l("Unknown implementation status.")})
     if on > date.today():
@@ -312,7 +294,7 @@ def add_status_update(outcome: Outcome, user: User, on: date, status: str, note:
     latest = max([*outcome.status_updates, update], key=lambda u: (u.on, u.recorded_at or utcnow()))
     outcome.implementation_status = latest.status
     _revise(outcome, "status", user)
-    db.session.commit()
+    db.session.flush()
     return update
 
 
@@ -411,11 +393,7 @@ class OutcomeFilters:
 
 
 def _visible(query, user: User):
-    if reviews_outcomes(user):
-        return query
-    if user.is_authenticated:
-        return query.where((Outcome.review_state == APPROVED) | (Outcome.rapporteur_id == user.id))
-    return query.where(Outcome.review_state == APPROVED)
+    return query.where(rules.visible_outcomes(user))
 
 
 def _filtered(query, filters: OutcomeFilters):
@@ -531,14 +509,14 @@ def coverage(actor: str = "", section: str = "") -> list[CoverageRow]:
         db.session.execute(
             select(event_paragraphs.c.paragraph_id, func.count(func.distinct(event_paragraphs.c.event_id)))
             .join(Event, Event.id == event_paragraphs.c.event_id)
-            .where(Event.status != EVENT_DRAFT)
+            .where(Event.is_public)
             .group_by(event_paragraphs.c.paragraph_id)
         ).all()
     )
     approved = (
         select(outcome_paragraphs.c.paragraph_id, func.count())
         .join(Outcome, Outcome.id == outcome_paragraphs.c.outcome_id)
-        .where(Outcome.review_state == APPROVED)
+        .where(Outcome.is_public)
         .group_by(outcome_paragraphs.c.paragraph_id)
     )
     outcomes = dict(db.session.execute(approved).all())
@@ -565,7 +543,7 @@ def roadmap(actor: Actor) -> list[Outcome]:
     """The approved action items a body owns, by deadline (those without one last)."""
     query = (
         select(Outcome)
-        .where(Outcome.review_state == APPROVED, Outcome.kind == ACTION_ITEM, Outcome.actors.any(Actor.id == actor.id))
+        .where(Outcome.is_public, Outcome.kind == ACTION_ITEM, Outcome.actors.any(Actor.id == actor.id))
         .order_by(Outcome.deadline.is_(None), Outcome.deadline, Outcome.id)
         .options(*_eager(), selectinload(Outcome.status_updates))
     )
@@ -581,7 +559,7 @@ def bodies_with_action_items() -> list[tuple[Actor, int, int]]:
             func.sum(case((Outcome.implementation_status.not_in(CLOSED_STATUSES), 1), else_=0)),
         )
         .join(Outcome, Outcome.id == outcome_actors.c.outcome_id)
-        .where(Outcome.review_state == APPROVED, Outcome.kind == ACTION_ITEM)
+        .where(Outcome.is_public, Outcome.kind == ACTION_ITEM)
         .group_by(outcome_actors.c.actor_id)
     ).all()
     actors = {a.id: a for a in db.session.scalars(select(Actor).where(Actor.id.in_([r[0] for r in rows])))}
@@ -611,7 +589,7 @@ def secretary_general_report(start: date, end: date) -> Report:
         e
         for e in db.session.scalars(
             select(Event)
-            .where(Event.status != EVENT_DRAFT, Event.starts_at >= low, Event.starts_at <= high)
+            .where(Event.is_public, Event.starts_at >= low, Event.starts_at <= high)
             .order_by(Event.starts_at)
             .options(selectinload(Event.paragraphs).selectinload(Paragraph.document), selectinload(Event.bodies))
         )
@@ -622,7 +600,7 @@ def secretary_general_report(start: date, end: date) -> Report:
         db.session.scalars(
             select(Outcome)
             .where(
-                Outcome.review_state == APPROVED,
+                Outcome.is_public,
                 Outcome.event_id.in_([m.id for m in meetings])
                 | (Outcome.event_id.is_(None) & Outcome.deadline.between(start, end)),
             )
@@ -643,15 +621,23 @@ def secretary_general_report(start: date, end: date) -> Report:
     return Report(start, end, meetings, outcomes, by_paragraph, by_body)
 
 
-def sessions_of(event: Event) -> list[Session]:
-    return list(db.session.scalars(select(Session).where(Session.event_id == event.id).order_by(Session.starts_at)))
+def sessions_of(event: Event, user) -> list[Session]:
+    """The sessions an outcome may come from: the published ones, or every draft session for the meeting's
+    programme team and reviewers."""
+    query = select(Session).where(Session.event_id == event.id).order_by(Session.starts_at)
+    if not (can(user, MeetingRight.PROGRAMME, event) or can(user, MeetingRight.REVIEW, event)):
+        version = latest_version(event)
+        published = [item["uid"] for item in (version.sessions if version else []) if not item.get("removed")]
+        query = query.where(Session.uid.in_(published))
+    return list(db.session.scalars(query))
 
 
-def recordable_events() -> list[Event]:
-    return list(db.session.scalars(select(Event).where(Event.status != EVENT_DRAFT).order_by(Event.starts_at.desc())))
+def recordable_events(user) -> list[Event]:
+    """The meetings whose outcomes the user may record: any meeting they see for a rapporteur, else those whose
+    outcomes they review."""
+    allowed = visible_meetings(user) if has_role(user, Role.RAPPORTEUR) else meetings_with(user, MeetingRight.REVIEW)
+    return list(db.session.scalars(select(Event).where(allowed).order_by(Event.starts_at.desc())))
 
 
 def approved_count(event: Event) -> int:
-    return db.session.scalar(
-        select(func.count(Outcome.id)).where(Outcome.event_id == event.id, Outcome.review_state == APPROVED)
-    )
+    return db.session.scalar(select(func.count(Outcome.id)).where(Outcome.event_id == event.id, Outcome.is_public))

@@ -7,22 +7,28 @@ from flask_login import current_user
 
 from core.forms import ActionForm, show_errors
 from core.i18n import LANGUAGES, current_language
-from core.security import ORGANISER, RAPPORTEUR, role_required
+from core.params import LAST_PAGE, choice_arg, date_arg, int_arg
+from core.roles import ORGANISER, RAPPORTEUR, role_required
+from core.rules import can
 from core.xlsx import SpreadsheetRefused, xlsx_response
 from events.services import find_event
-from outcomes import exports, importer, services
+from outcomes import exports, importer, rules, services
 from outcomes.forms import ImportForm, OutcomeForm, ReturnForm, StatusUpdateForm
 from outcomes.labels import FIELD_LABELS, IMPLEMENTATION_LABELS, KIND_LABELS, REVIEW_LABELS, REVISION_LABELS
+from outcomes.models import IMPLEMENTATION_STATUSES, REVIEW_STATES, REVIEW_TRANSITIONS, Outcome
 from plan.services import actors, all_paragraphs, find_actor
 
 blueprint = Blueprint("outcomes", __name__)
 PER_PAGE = 50
 
 
-def _visible_outcome(outcome_id: int):
+def _visible_outcome(outcome_id: int, right: str | None = None):
+    """The outcome if the reader may see it (else 404, as for one that does not exist); with `right`, 403 without."""
     outcome = services.find_outcome(outcome_id)
-    if outcome is None or not services.can_see(current_user, outcome):
+    if outcome is None or not can(current_user, rules.SEE, outcome):
         abort(404)
+    if right is not None and not can(current_user, right, outcome):
+        abort(403)
     return outcome
 
 
@@ -32,9 +38,11 @@ def _visible_outcome(outcome_id: int):
 @blueprint.get("/outcomes/")
 def index():
     filters = services.OutcomeFilters(
-        **{name: request.args.get(name, "") for name in ("paragraph", "actor", "event", "kind", "status", "review")}
+        **{name: request.args.get(name, "") for name in ("paragraph", "actor", "event", "kind")},
+        status=choice_arg("status", IMPLEMENTATION_STATUSES),
+        review=choice_arg("review", REVIEW_STATES),
     )
-    page = max(1, request.args.get("page", 1, type=int))
+    page = int_arg("page", 1, 1, LAST_PAGE)
     outcomes, total = services.list_outcomes(current_user, filters, page, PER_PAGE)
     return render_template(
         "outcomes/index.html",
@@ -54,9 +62,10 @@ def show(outcome_id: int):
     return render_template(
         "outcomes/show.html",
         outcome=outcome,
-        can_edit=services.can_edit(current_user, outcome),
-        can_follow=services.can_follow(current_user, outcome),
-        reviews=services.reviews_outcomes(current_user),
+        can_edit=can(current_user, rules.EDIT, outcome),
+        can_follow=can(current_user, rules.FOLLOW, outcome),
+        reviews=can(current_user, rules.REVIEW, outcome),
+        steps=REVIEW_TRANSITIONS.possible(outcome.review_state),
         action_form=ActionForm(),
         return_form=ReturnForm(),
         status_form=StatusUpdateForm(on=date.today()),
@@ -67,7 +76,9 @@ def show(outcome_id: int):
 @role_required(RAPPORTEUR, ORGANISER)
 def create():
     event = find_event(request.values.get("event_slug") or request.args.get("event", ""))
-    form = OutcomeForm(event=event)
+    if event is not None and not can(current_user, rules.RECORD, event):
+        event = None  # neither its sessions nor that it exists are shown (the service refuses it too)
+    form = OutcomeForm(event=event, user=current_user)
     if not form.is_submitted() and event is not None:
         form.event_slug.data = event.slug
         form.session_uid.data = request.args.get("session", "")
@@ -85,10 +96,8 @@ def create():
 @blueprint.route("/outcomes/<int:outcome_id>/edit", methods=["GET", "POST"])
 @role_required(RAPPORTEUR, ORGANISER)
 def edit(outcome_id: int):
-    outcome = _visible_outcome(outcome_id)
-    if not services.can_edit(current_user, outcome):
-        abort(403)
-    form = OutcomeForm(event=outcome.event)
+    outcome = _visible_outcome(outcome_id, rules.EDIT)
+    form = OutcomeForm(event=outcome.event, user=current_user)
     current = None
     if not form.is_submitted():
         form.fill_from(outcome)
@@ -156,9 +165,7 @@ def return_to_rapporteur(outcome_id: int):
 @blueprint.post("/outcomes/<int:outcome_id>/status")
 @role_required(RAPPORTEUR, ORGANISER)
 def add_status(outcome_id: int):
-    outcome = _visible_outcome(outcome_id)
-    if not services.can_follow(current_user, outcome):
-        abort(403)
+    outcome = _visible_outcome(outcome_id, rules.FOLLOW)
     form = StatusUpdateForm()
     if not form.validate_on_submit():
         if form.csrf_token.errors:
@@ -177,9 +184,7 @@ def add_status(outcome_id: int):
 @blueprint.get("/outcomes/<int:outcome_id>/history")
 @role_required(RAPPORTEUR, ORGANISER)
 def history(outcome_id: int):
-    outcome = _visible_outcome(outcome_id)
-    if not services.can_follow(current_user, outcome):
-        abort(403)
+    outcome = _visible_outcome(outcome_id, rules.FOLLOW)
     return render_template("outcomes/history.html", outcome=outcome, revisions=services.history(outcome))
 
 
@@ -257,14 +262,8 @@ def _language() -> str:
 
 
 def _period() -> tuple[date, date]:
-    def parse(name: str, default: date) -> date:
-        try:
-            return date.fromisoformat(request.args.get(name, ""))
-        except ValueError:
-            return default
-
-    start = parse("start", date(2001, 12, 1))
-    end = parse("end", date.today())
+    start = date_arg("start", date(2001, 12, 1))
+    end = date_arg("end", date.today())
     return (start, end) if start <= end else (end, start)
 
 
@@ -304,4 +303,5 @@ def outcome_labels():
         "REVIEW_LABELS": REVIEW_LABELS,
         "REVISION_LABELS": REVISION_LABELS,
         "OUTCOME_FIELD_LABELS": FIELD_LABELS,
+        "records_outcomes": lambda: can(current_user, rules.RECORD, Outcome),
     }

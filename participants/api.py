@@ -25,10 +25,11 @@ from core.api import (
     respond_page,
     roles_required,
 )
-from core.db import db, utcnow
-from core.security import ORGANISER
-from events.api import visible_meeting
-from participants import mails, services
+from core.db import db
+from core.roles import ORGANISER
+from events.access import load_for_api
+from events.models import MeetingRight
+from participants import mails, rules, services
 from participants.models import INVITATION_STATUSES, Invitation, Person
 
 api = blueprint("api_participants", __name__, N_("Invitations"), N_("Whom each meeting invites (organisers only)."))
@@ -87,7 +88,7 @@ def invitation_out(invitation: Invitation) -> InvitationOut:
         name=person.full_name,
         delegation=person.delegation.code if person.delegation else None,
         language=invitation.language,
-        status=services.effective_status(invitation),
+        status=rules.invitation_status(invitation),
         sent_at=invitation.sent_at.astimezone(UTC) if invitation.sent_at else None,
         expires_at=invitation.expires_at.astimezone(UTC),
     )
@@ -110,16 +111,10 @@ def _invitations(event_id: int):
 )
 @roles_required(ORGANISER)
 def list_invitations(path: InvitationsPath, query: InvitationsQuery):
-    event = visible_meeting(path.slug)
+    event = load_for_api(path.slug, MeetingRight.REGISTRATIONS)
     statement = _invitations(event.id)
-    # An unanswered invitation past its date is expired: services.effective_status, in SQL.
-    unanswered, now = ("draft", "sent", "opened"), utcnow()
-    if query.status == "expired":
-        statement = statement.where(Invitation.status.in_(unanswered), Invitation.expires_at < now)
-    elif query.status in unanswered:
-        statement = statement.where(Invitation.status == query.status, Invitation.expires_at >= now)
-    elif query.status:
-        statement = statement.where(Invitation.status == query.status)
+    if query.status:
+        statement = statement.where(rules.invitations_with_status(query.status))
     rows, total = paginate(statement, query)
     items = [invitation_out(invitation) for invitation in rows]
     page = Page[InvitationOut](items=items, page=query.page, per_page=query.per_page, total=total)
@@ -134,7 +129,7 @@ def list_invitations(path: InvitationsPath, query: InvitationsQuery):
 )
 @roles_required(ORGANISER)
 def invite(path: InvitationsPath, body: InvitationBody):
-    event = visible_meeting(path.slug)
+    event = load_for_api(path.slug, MeetingRight.REGISTRATIONS)
     data = services.PersonData(
         email=body.email,
         given_name=body.given_name,
@@ -145,19 +140,16 @@ def invite(path: InvitationsPath, body: InvitationBody):
         delegation_code=body.delegation,
     )
     try:
-        person = services.save_person(data, commit=False)
+        person = services.find_or_add_person(data)
     except services.ParticipantsError as refusal:
-        db.session.rollback()
         errors = {
             ("delegation" if name == "delegation_code" else name): message for name, message in refusal.errors.items()
         }
         raise refused(errors) from refusal
-    db.session.flush()
-    created, _already = services.invite(event, [person], commit=False)
+    created, _already = services.invite(event, [person])
     invitation = db.session.scalar(_invitations(event.id).where(Invitation.person_id == person.id))
     if body.send:
         mails.send_invitations([invitation])
-    db.session.commit()
     return respond(invitation_out(invitation), 201 if created else 200)
 
 
@@ -169,7 +161,7 @@ def invite(path: InvitationsPath, body: InvitationBody):
 )
 @roles_required(ORGANISER)
 def update_invitation(path: InvitationPath, body: InvitationPatchBody):
-    event = visible_meeting(path.slug)
+    event = load_for_api(path.slug, MeetingRight.REGISTRATIONS)
     invitation = db.session.scalar(_invitations(event.id).where(Invitation.id == path.invitation_id))
     if invitation is None:
         raise ApiError(404, _("There is no such invitation to this meeting."))
@@ -180,5 +172,5 @@ def update_invitation(path: InvitationPath, body: InvitationPatchBody):
         mails.send_invitations([invitation])
     if body.remind:
         mails.send_reminders([invitation])
-    db.session.commit()
+    db.session.flush()
     return respond(invitation_out(invitation))

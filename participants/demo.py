@@ -152,7 +152,7 @@ def seed() -> int:
     bishkek = db.session.scalar(select(Event).where(Event.slug == "bishkek-2001"))
     written = 0
     for email, honorific, given, family, function, language, delegation, role in PEOPLE:
-        person = services.save_person(
+        person = services.add_person(
             services.PersonData(email, given, family, honorific, function, language, delegation)
         )
         if bishkek is None:
@@ -181,5 +181,5 @@ def seed() -> int:
         db.session.flush()
         registration.manage_token_hash = tokens.token_hash(services.manage_token(registration))
         written += 1
-    db.session.commit()
+    db.session.flush()
     return written

@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from core.forms import TranslatedFieldsMixin, add_translated_fields, choices
+from core.forms import Form, TranslatedFieldsMixin, add_translated_fields, choices
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, language_name, localize
 from participants.labels import DELEGATION_KIND_LABELS, ROLE_LABELS
 from participants.models import Invitation, Person, Registration
@@ -35,7 +34,7 @@ class PersonFieldsMixin:
         )
 
 
-class PersonForm(PersonFieldsMixin, FlaskForm):
+class PersonForm(PersonFieldsMixin, Form):
     honorific = SelectField(_l("Form of address"), choices=choices((h, h or "—") for h in HONORIFICS))
     given_name = StringField(_l("Given name"), validators=[DataRequired(), Length(max=120)])
     family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=120)])
@@ -55,7 +54,7 @@ class PersonForm(PersonFieldsMixin, FlaskForm):
         self.delegation_code.data = person.delegation.code if person.delegation else ""
 
 
-class DelegationForm(TranslatedFieldsMixin, FlaskForm):
+class DelegationForm(TranslatedFieldsMixin, Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=60)])
     kind = SelectField(_l("Kind"), choices=choices(DELEGATION_KIND_LABELS.items()))
     actor_code = SelectField(_l("Body named in the plan"), validate_choice=False)
@@ -68,23 +67,23 @@ class DelegationForm(TranslatedFieldsMixin, FlaskForm):
 add_translated_fields(DelegationForm, "name", StringField, validators=[Length(max=300)])
 
 
-class InvitePeopleForm(FlaskForm):
+class InvitePeopleForm(Form):
     people = SelectMultipleField(_l("People"), coerce=int, validate_choice=False)
 
 
-class InviteDelegationsForm(FlaskForm):
+class InviteDelegationsForm(Form):
     delegations = SelectMultipleField(_l("Delegations"), validate_choice=False)
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     spreadsheet = FileField(_l("Spreadsheet (.xlsx)"), validators=[FileRequired()])
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = TextAreaField(_l("Reason (optional)"), validators=[Length(max=2000)])
 
 
-class ColleagueForm(PersonFieldsMixin, FlaskForm):
+class ColleagueForm(PersonFieldsMixin, Form):
     honorific = SelectField(_l("Form of address"), choices=choices((h, h or "—") for h in HONORIFICS))
     given_name = StringField(_l("Given name"), validators=[DataRequired(), Length(max=120)])
     family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=120)])
@@ -99,7 +98,7 @@ class ColleagueForm(PersonFieldsMixin, FlaskForm):
         self.delegation_code.choices = _delegation_choices(_l("Same as mine"))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     honorific = SelectField(_l("Form of address"), choices=choices((h, h or "—") for h in HONORIFICS))
     given_name = StringField(_l("Given name"), validators=[DataRequired(), Length(max=120)])
     family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=120)])

@@ -4,7 +4,6 @@ together, or nothing is. Importing the same file again adds nobody twice."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core.db import db
 from core.i18n import LANGUAGES, localize
 from core.xlsx import RowProblem, Sheet, read_rows, workbook_bytes
 from core.xlsx import text as cell_text
@@ -64,13 +63,7 @@ def import_invitees(event: Event, upload: bytes) -> tuple[int, int, list[RowProb
             people.append(data)
     if problems:
         return 0, 0, problems
-    try:
-        directory.load_people(list(seen))
-        saved = [services.save_person(data, commit=False, directory=directory) for data in people]
-        db.session.flush()
-        created, already = services.invite(event, saved, commit=False)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    directory.load_people(list(seen))
+    saved = [services.merge_person(data, directory) for data in people]
+    created, already = services.invite(event, saved)
     return created, already, []

@@ -15,6 +15,15 @@ REGISTRATION_STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
     "attended": _l("Attended"),
 }
+# What a newcomer reads on registering, by the status the registration arrived in.
+ARRIVAL_MESSAGES = {
+    "confirmed": _l("Your registration is confirmed."),
+    "pending": _l("Your registration is received and awaits an organiser's approval."),
+    "waitlisted": _l(
+        "The meeting is full: you are on the waiting list, in order of arrival. We will write to you as soon as a "
+        "seat is free."
+    ),
+}
 INVITATION_STATUS_LABELS = {
     "draft": _l("Not sent yet"),
     "sent": _l("Sent"),

@@ -1,20 +1,75 @@
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
-from core.db import Translations, UTCDateTime, db, utcnow
+from core.db import Translations, UTCDateTime, db, enum_type, utcnow
+from core.states import Transitions
 from events.models import Event
 from plan.models import Actor
 
 DELEGATION_KINDS = ("state", "osce_body", "partner", "ngo")
 ROLES = ("head_of_delegation", "delegate", "expert", "speaker", "observer", "press")
-INVITATION_STATUSES = ("draft", "sent", "opened", "accepted", "declined", "expired")
-PENDING, CONFIRMED, WAITLISTED, CANCELLED, ATTENDED = "pending", "confirmed", "waitlisted", "cancelled", "attended"
-REGISTRATION_STATUSES = (PENDING, CONFIRMED, WAITLISTED, CANCELLED, ATTENDED)
-# Those who hold a seat: capacity counts them.
-SEATED = (PENDING, CONFIRMED, ATTENDED)
+
+
+class InvitationStatus(StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
+    OPENED = "opened"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+# Not stored: what an unanswered invitation past its expiry is (participants.rules.invitation_status).
+EXPIRED = "expired"
+INVITATION_STATUSES = (*InvitationStatus, EXPIRED)
+UNANSWERED = frozenset({InvitationStatus.DRAFT, InvitationStatus.SENT, InvitationStatus.OPENED})
+# An invitation's answers; an unanswered one expires with the registration deadline (or the meeting's end).
+INVITATION_TRANSITIONS = Transitions(
+    {
+        "send": ({InvitationStatus.DRAFT}, InvitationStatus.SENT),
+        "open": ({InvitationStatus.SENT}, InvitationStatus.OPENED),
+        "accept": ({InvitationStatus.SENT, InvitationStatus.OPENED}, InvitationStatus.ACCEPTED),
+        "decline": ({InvitationStatus.SENT, InvitationStatus.OPENED}, InvitationStatus.DECLINED),
+        # Naming a colleague declines for oneself; the colleague gets an invitation of their own.
+        "substitute": ({InvitationStatus.SENT, InvitationStatus.OPENED}, InvitationStatus.DECLINED),
+    }
+)
+
+
+class RegistrationStatus(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+
+
+PENDING, CONFIRMED, WAITLISTED, CANCELLED, ATTENDED = RegistrationStatus
+REGISTRATION_STATUSES = tuple(RegistrationStatus)
+# What holds a seat, which the capacity counts: awaiting approval, confirmed, or present.
+SEAT_HOLDING = frozenset({PENDING, CONFIRMED, ATTENDED})
+# Not cancelled: the registration's holder may still see and change it, and its calendar feed still serves.
+ACTIVE = frozenset(set(RegistrationStatus) - {CANCELLED})
+# The meeting's participants: they read its participants-only documents, wear a badge, are on the lists.
+ADMITTED = frozenset({CONFIRMED, ATTENDED})
+# A registration's life. Registering again after a cancellation starts it anew (None: no registration yet).
+REGISTRATION_TRANSITIONS = Transitions(
+    {
+        "confirm": ({None, CANCELLED}, CONFIRMED),
+        "await_approval": ({None, CANCELLED}, PENDING),
+        "wait": ({None, CANCELLED}, WAITLISTED),
+        "approve": ({PENDING}, CONFIRMED),
+        "promote": ({WAITLISTED}, CONFIRMED),
+        "promote_for_approval": ({WAITLISTED}, PENDING),
+        "cancel": ({PENDING, CONFIRMED, WAITLISTED}, CANCELLED),
+        "check_in": ({CONFIRMED}, ATTENDED),
+        "undo_check_in": ({ATTENDED}, CONFIRMED),
+    }
+)
 
 
 class Delegation(db.Model):
@@ -67,7 +122,9 @@ class Invitation(db.Model):
     token_nonce: Mapped[str] = mapped_column(String(32))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     language: Mapped[str] = mapped_column(String(5))
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[InvitationStatus] = mapped_column(
+        enum_type(InvitationStatus, "status"), default=InvitationStatus.DRAFT
+    )
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -95,7 +152,7 @@ class Registration(db.Model):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[RegistrationStatus] = mapped_column(enum_type(RegistrationStatus, "status"))
     role: Mapped[str] = mapped_column(String(30))
     honorific: Mapped[str] = mapped_column(String(40), default="")
     given_name: Mapped[str] = mapped_column(String(120))
@@ -131,3 +188,30 @@ class Registration(db.Model):
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.honorific, self.given_name, self.family_name) if part)
+
+    @hybrid_property
+    def holds_seat(self) -> bool:
+        return self.status in SEAT_HOLDING
+
+    @holds_seat.inplace.expression
+    @classmethod
+    def _holds_seat_expression(cls):
+        return cls.status.in_(SEAT_HOLDING)
+
+    @hybrid_property
+    def is_admitted(self) -> bool:
+        return self.status in ADMITTED
+
+    @is_admitted.inplace.expression
+    @classmethod
+    def _is_admitted_expression(cls):
+        return cls.status.in_(ADMITTED)
+
+    @hybrid_property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active_expression(cls):
+        return cls.status.in_(ACTIVE)

@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -14,19 +14,18 @@ from accounts.models import User
 from core.db import db, utcnow
 from core.errors import Refused
 from core.i18n import LANGUAGES
-from events.models import OPEN, Event
-from participants import tokens
+from core.states import NotPossible
+from events.models import Event
+from participants import rules, tokens
 from participants.models import (
-    ATTENDED,
-    CANCELLED,
-    CONFIRMED,
     DELEGATION_KINDS,
-    PENDING,
+    INVITATION_TRANSITIONS,
+    REGISTRATION_TRANSITIONS,
     ROLES,
-    SEATED,
     WAITLISTED,
     Delegation,
     Invitation,
+    InvitationStatus,
     Person,
     Registration,
 )
@@ -37,6 +36,8 @@ class ParticipantsError(Refused):
     """What this domain refuses, field by field."""
 
 
+# An import checks each address twice (every row first, then each as it is saved); validation is pure.
+@lru_cache(maxsize=65536)
 def normalise_email(value: str) -> str | None:
     try:
         return validate_email((value or "").strip(), check_deliverability=False).normalized.lower()
@@ -97,24 +98,66 @@ def check_person(data: PersonData, directory: Directory | None = None) -> tuple[
     return errors, resolved
 
 
-def save_person(
-    data: PersonData, person: Person | None = None, commit: bool = True, directory: Directory | None = None
-) -> Person:
-    """Creates the person, or updates the one with that e-mail address: the directory holds nobody twice."""
-    directory = directory or Directory()
-    errors, resolved = check_person(data, directory)
-    if errors:
-        raise ParticipantsError(errors)
-    person = person or directory.person(resolved["email"]) or Person()
+class PersonExists(ParticipantsError):
+    """Someone with this e-mail address is in the directory already: `person` is who."""
+
+    def __init__(self, errors: dict, person: Person):
+        super().__init__(errors)
+        self.person = person
+
+
+def _write_person(person: Person, data: PersonData, resolved: dict, flush: bool = True) -> Person:
     person.email = resolved["email"]
     person.given_name, person.family_name = data.given_name.strip(), data.family_name.strip()
     person.honorific, person.function = data.honorific.strip(), data.function.strip()
     person.language = data.language
     person.delegation = resolved["delegation"]
     db.session.add(person)
-    if commit:
-        db.session.commit()
+    if flush:
+        db.session.flush()
     return person
+
+
+def _checked(data: PersonData, directory: Directory) -> dict:
+    errors, resolved = check_person(data, directory)
+    if errors:
+        raise ParticipantsError(errors)
+    return resolved
+
+
+def add_person(data: PersonData) -> Person:
+    """A new entry; an address already in the directory is refused (PersonExists names whose), never overwritten."""
+    directory = Directory()
+    resolved = _checked(data, directory)
+    if (existing := directory.person(resolved["email"])) is not None:
+        raise PersonExists({"email": _l("Someone with this e-mail address is already in the directory.")}, existing)
+    return _write_person(Person(), data, resolved)
+
+
+def update_person(person: Person, data: PersonData) -> Person:
+    """An organiser's change to one entry; its address may not become another entry's."""
+    directory = Directory()
+    resolved = _checked(data, directory)
+    existing = directory.person(resolved["email"])
+    if existing is not None and existing.id != person.id:
+        raise PersonExists({"email": _l("Someone with this e-mail address is already in the directory.")}, existing)
+    return _write_person(person, data, resolved)
+
+
+def find_or_add_person(data: PersonData, directory: Directory | None = None) -> Person:
+    """The entry with this address as it stands, or a new one: for those who may not change the directory (an
+    invitee naming a colleague) and for the API, which invites people without rewriting their entries."""
+    directory = directory or Directory()
+    resolved = _checked(data, directory)
+    return directory.person(resolved["email"]) or _write_person(Person(), data, resolved)
+
+
+def merge_person(data: PersonData, directory: Directory) -> Person:
+    """An organiser's spreadsheet of invitees: its rows are the organiser's own up-to-date entries, so they
+    replace what the directory holds for those addresses (and add the others)."""
+    resolved = _checked(data, directory)
+    # Written with the invitations, in one flush for the whole file.
+    return _write_person(directory.person(resolved["email"]) or Person(), data, resolved, flush=False)
 
 
 def save_delegation(code: str, kind: str, name: dict, actor_code: str = "", delegation: Delegation | None = None):
@@ -138,7 +181,7 @@ def save_delegation(code: str, kind: str, name: dict, actor_code: str = "", dele
     delegation.code, delegation.kind, delegation.actor = code, kind, actor
     delegation.name = {c: t.strip() for c, t in name.items() if t and t.strip()}
     db.session.add(delegation)
-    db.session.commit()
+    db.session.flush()
     return delegation
 
 
@@ -169,47 +212,49 @@ def invitation_link_token(invitation: Invitation) -> str:
     return tokens.token(tokens.INVITATION, invitation.id, invitation.token_nonce)
 
 
-def _new_invitation(event: Event, person: Person) -> Invitation:
+def _new_invitation(event: Event, person: Person, seal: bool = True) -> Invitation:
+    """A draft invitation; its link's hash needs the row's id, so it is sealed after a flush (here, or by the
+    caller once for many: a spreadsheet of ten thousand invitees is two batched statements, not twenty thousand)."""
     invitation = Invitation(
         event_id=event.id,
         person=person,
         language=person.language,
-        status="draft",
+        status=InvitationStatus.DRAFT,
         expires_at=event.registration_deadline or event.ends_at,
         token_nonce=tokens.new_nonce(),
         # Replaced by the real hash once the row has its id (the token depends on it).
         token_hash=secrets.token_hex(32),
     )
     db.session.add(invitation)
-    db.session.flush()
-    invitation.token_hash = tokens.token_hash(invitation_link_token(invitation))
+    if seal:
+        _seal([invitation])
     return invitation
 
 
-def invite(event: Event, people_to_invite: list[Person], commit: bool = True) -> tuple[int, int]:
+def _seal(new: list[Invitation]) -> None:
+    db.session.flush()
+    for invitation in new:
+        invitation.token_hash = tokens.token_hash(invitation_link_token(invitation))
+
+
+def invite(event: Event, people_to_invite: list[Person]) -> tuple[int, int]:
     """Invitations (drafts) for those not yet invited to the event: (created, already invited)."""
+    db.session.flush()  # people new to the directory get their ids, in one batch
     invited = set(db.session.scalars(select(Invitation.person_id).where(Invitation.event_id == event.id)))
-    created = 0
+    new = []
     for person in people_to_invite:
         if person.id in invited:
             continue
-        _new_invitation(event, person)
+        new.append(_new_invitation(event, person, seal=False))
         invited.add(person.id)
-        created += 1
-    if commit:
-        db.session.commit()
-    return created, len(people_to_invite) - created
+    _seal(new)
+    db.session.flush()
+    return len(new), len(people_to_invite) - len(new)
 
 
 def invite_delegations(event: Event, codes: list[str]) -> tuple[int, int]:
     members = list(db.session.scalars(select(Person).join(Person.delegation).where(Delegation.code.in_(codes))))
     return invite(event, members)
-
-
-def effective_status(invitation: Invitation, now: datetime | None = None) -> str:
-    if invitation.status in ("draft", "sent", "opened") and (now or utcnow()) > invitation.expires_at:
-        return "expired"
-    return invitation.status
 
 
 def invitations(event: Event) -> list[Invitation]:
@@ -225,7 +270,7 @@ def invitations(event: Event) -> list[Invitation]:
 def invitation_counts(items: list[Invitation]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for invitation in items:
-        status = effective_status(invitation)
+        status = rules.invitation_status(invitation)
         counts[status] = counts.get(status, 0) + 1
     return counts
 
@@ -241,46 +286,63 @@ def find_invitation(token: str) -> Invitation | None:
 
 
 def mark_opened(invitation: Invitation) -> None:
-    if invitation.status == "sent":
-        invitation.status = "opened"
+    if INVITATION_TRANSITIONS.allows(invitation.status, "open"):
+        invitation.status = INVITATION_TRANSITIONS.check(invitation.status, "open")
         invitation.opened_at = utcnow()
-        db.session.commit()
+        db.session.flush()
 
 
-def _usable(invitation: Invitation) -> None:
-    status = effective_status(invitation)
-    if status == "expired":
-        raise ParticipantsError({"invitation": _l("This invitation has expired.")})
-    if status in ("declined",):
-        raise ParticipantsError({"invitation": _l("This invitation was declined.")})
+def mark_sent(invitation: Invitation) -> bool:
+    """Records that the invitation went out; False (and nothing changes) when it was sent already."""
+    if not INVITATION_TRANSITIONS.allows(invitation.status, "send"):
+        return False
+    invitation.status = INVITATION_TRANSITIONS.check(invitation.status, "send")
+    invitation.sent_at = utcnow()
+    return True
+
+
+INVITATION_REFUSALS = {
+    InvitationStatus.ACCEPTED: _l("This invitation was already accepted."),
+    InvitationStatus.DECLINED: _l("This invitation was declined."),
+}
+
+
+def _refuse_unless(invitation: Invitation, step: str) -> None:
+    """Says why the invitee cannot take this step now (answered already, or expired), if they cannot."""
+    if not rules.invitation_allows(invitation, step):
+        status = rules.invitation_status(invitation)
+        message = INVITATION_REFUSALS.get(status, _l("This invitation has expired."))
+        raise ParticipantsError({"invitation": message})
+
+
+def _answer(invitation: Invitation, step: str) -> None:
+    """Takes the invitee's step, or says why it cannot be taken."""
+    _refuse_unless(invitation, step)
+    invitation.status = INVITATION_TRANSITIONS.check(invitation.status, step)
+    invitation.responded_at = utcnow()
 
 
 def decline(invitation: Invitation, reason: str = "") -> None:
-    _usable(invitation)
-    if invitation.status == "accepted":
-        raise ParticipantsError({"invitation": _l("This invitation was already accepted.")})
-    invitation.status = "declined"
+    _answer(invitation, "decline")
     invitation.decline_reason = reason.strip()[:2000]
-    invitation.responded_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def name_colleague(invitation: Invitation, data: PersonData) -> Invitation:
-    """The invitee sends a colleague instead: the colleague gets an invitation of their own."""
-    _usable(invitation)
+    """The invitee sends a colleague instead: the colleague gets an invitation of their own. An entry the directory
+    holds already for that address is used as it is: an invitee never changes the directory."""
+    _refuse_unless(invitation, "substitute")
     if data.delegation_code == "" and invitation.person.delegation is not None:
         data.delegation_code = invitation.person.delegation.code
-    colleague = save_person(data, commit=False)
-    db.session.flush()
-    if colleague.id == invitation.person_id:
+    if normalise_email(data.email) == invitation.person.email:
         raise ParticipantsError({"email": _l("Name someone other than yourself.")})
+    colleague = find_or_add_person(data)
     existing = db.session.scalar(
         select(Invitation).where(Invitation.event_id == invitation.event_id, Invitation.person_id == colleague.id)
     )
     substitute_invitation = existing or _new_invitation(invitation.event, colleague)
-    invitation.status = "declined"
+    _answer(invitation, "substitute")
     invitation.substitute = colleague
-    invitation.responded_at = utcnow()
     db.session.flush()
     return substitute_invitation
 
@@ -331,12 +393,6 @@ def _check_registration(event: Event, data: RegistrationData) -> tuple[dict, dic
     return errors, resolved
 
 
-def registration_open(event: Event, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    deadline = event.registration_deadline or event.ends_at
-    return event.status == OPEN and now <= deadline
-
-
 def _apply(registration: Registration, data: RegistrationData, resolved: dict) -> None:
     registration.given_name, registration.family_name = data.given_name.strip(), data.family_name.strip()
     registration.honorific, registration.function = data.honorific.strip(), data.function.strip()
@@ -355,9 +411,9 @@ def _lock_event(event: Event) -> Event:
     return db.session.scalar(select(Event).where(Event.id == event.id).with_for_update())
 
 
-def _seats_taken(event: Event) -> int:
+def seats_taken(event: Event) -> int:
     return db.session.scalar(
-        select(func.count(Registration.id)).where(Registration.event_id == event.id, Registration.status.in_(SEATED))
+        select(func.count(Registration.id)).where(Registration.event_id == event.id, Registration.holds_seat)
     )
 
 
@@ -365,35 +421,52 @@ def manage_token(registration: Registration) -> str:
     return tokens.token(tokens.MANAGE_REGISTRATION, registration.id, registration.manage_nonce)
 
 
+def _step(registration: Registration, step: str) -> None:
+    try:
+        registration.status = REGISTRATION_TRANSITIONS.check(registration.status, step)
+    except NotPossible as error:
+        raise ParticipantsError({"status": REGISTRATION_REFUSALS[step]}) from error
+
+
+REGISTRATION_REFUSALS = {
+    "approve": _l("Only a registration awaiting approval can be approved."),
+    "check_in": _l("Only a confirmed participant can be checked in."),
+    "undo_check_in": _l("Only a participant who was checked in can be marked absent again."),
+    "cancel": _l("This registration cannot be cancelled."),
+}
+
+
 def register(
     event: Event, data: RegistrationData, invitation: Invitation | None = None, user: User | None = None
 ) -> Registration:
-    """A seat if there is one (or approval pending), else a place on the waiting list, in order of arrival."""
-    if not registration_open(event):
+    """A seat if there is one (or approval pending), else a place on the waiting list, in order of arrival.
+
+    With an invitation, the registration is the invited person's own: their address, whatever the form says."""
+    if not rules.registration_open(event):
         raise ParticipantsError({"event": _l("Registration for this meeting is closed.")})
-    if event.visibility == "invitation":
+    if not rules.admits(invitation, event):
         if invitation is None or invitation.event_id != event.id:
             raise ParticipantsError({"invitation": _l("This meeting is by invitation only.")})
-        _usable(invitation)
+        _refuse_unless(invitation, "accept")
+    if invitation is not None:
+        data.email = invitation.person.email
     errors, resolved = _check_registration(event, data)
     if errors:
         raise ParticipantsError(errors)
     locked = _lock_event(event)
     taken = db.session.scalar(
         select(Registration.id).where(
-            Registration.event_id == event.id, Registration.email == resolved["email"], Registration.status != CANCELLED
+            Registration.event_id == event.id, Registration.email == resolved["email"], Registration.is_active
         )
     )
     if taken is not None:
-        db.session.rollback()
         raise ParticipantsError({"email": _l("This e-mail address is already registered for the meeting.")})
-    full = locked.capacity is not None and _seats_taken(locked) >= locked.capacity
-    status = WAITLISTED if full else (PENDING if locked.requires_approval else CONFIRMED)
     registration = db.session.scalar(
         select(Registration).where(Registration.event_id == event.id, Registration.email == resolved["email"])
     ) or Registration(event_id=event.id)
+    step = rules.arrival_step(locked, seats_taken(locked))
     _apply(registration, data, resolved)
-    registration.status = status
+    registration.status = REGISTRATION_TRANSITIONS.check(registration.status, step)
     registration.created_at = utcnow()
     registration.consent_at = utcnow()
     registration.person = invitation.person if invitation else registration.person
@@ -405,17 +478,17 @@ def register(
     db.session.add(registration)
     try:
         db.session.flush()
-        registration.manage_token_hash = tokens.token_hash(manage_token(registration))
-        if invitation is not None:
-            invitation.status = "accepted"
-            invitation.responded_at = utcnow()
-        from participants import mails
-
-        mails.registration_mail(registration)
-        db.session.commit()
     except IntegrityError as error:
+        # Another request registered the same address at the same instant: this one changes nothing.
         db.session.rollback()
         raise ParticipantsError({"email": _l("This e-mail address is already registered for the meeting.")}) from error
+    registration.manage_token_hash = tokens.token_hash(manage_token(registration))
+    if invitation is not None:
+        _answer(invitation, "accept")
+    from participants import mails
+
+    mails.registration_mail(registration)
+    db.session.flush()
     return registration
 
 
@@ -429,62 +502,73 @@ def find_registration(token: str) -> Registration | None:
     )
 
 
+def registration_of_invitation(invitation: Invitation) -> Registration | None:
+    """What an accepted invitation registered: the link shows and manages it from then on."""
+    return db.session.scalar(
+        select(Registration).where(Registration.invitation_id == invitation.id, Registration.is_active)
+    )
+
+
 def update_registration(registration: Registration, data: RegistrationData) -> Registration:
     data.email = registration.email  # the address is the registration's identity: cancel and register again
     errors, resolved = _check_registration(registration.event, data)
     if errors:
         raise ParticipantsError(errors)
     _apply(registration, data, resolved)
-    db.session.commit()
+    db.session.flush()
     return registration
 
 
 def promote_waiting(event: Event) -> list[Registration]:
-    """Fills freed seats from the waiting list, first come first served, and tells those promoted by mail."""
+    """Fills free seats from the waiting list, first come first served, and tells those promoted by mail."""
     from participants import mails
 
     locked = _lock_event(event)
-    free = None if locked.capacity is None else locked.capacity - _seats_taken(locked)
+    free = rules.free_seats(locked, seats_taken(locked))
     query = (
         select(Registration)
         .where(Registration.event_id == event.id, Registration.status == WAITLISTED)
         .order_by(Registration.created_at, Registration.id)
     )
     if free is not None:
-        query = query.limit(max(free, 0))
+        query = query.limit(free)
     promoted = list(db.session.scalars(query))
+    step = rules.promotion_step(locked)
     for registration in promoted:
-        registration.status = PENDING if locked.requires_approval else CONFIRMED
+        _step(registration, step)
         mails.promotion_mail(registration)
+    db.session.flush()
     return promoted
+
+
+def promote_after_capacity_change(event: Event) -> None:
+    """A meeting that grew gives its new seats to those waiting, in their order (events.signals)."""
+    promote_waiting(event)
 
 
 def cancel(registration: Registration) -> list[Registration]:
-    if registration.status == CANCELLED:
+    """Cancelling twice changes nothing the second time (a double click, two tabs): the row is read again under a
+    lock, so the second click waits for the first and then finds it done (on SQLite the write lock does the same)."""
+    db.session.refresh(registration, with_for_update=True)
+    if not registration.is_active:
         return []
-    registration.status = CANCELLED
+    _step(registration, "cancel")
     db.session.flush()
-    promoted = promote_waiting(registration.event)
-    db.session.commit()
-    return promoted
+    return promote_waiting(registration.event)
 
 
 def approve(registration: Registration) -> None:
     from participants import mails
 
-    if registration.status != PENDING:
-        raise ParticipantsError({"status": _l("Only a registration awaiting approval can be approved.")})
-    registration.status = CONFIRMED
+    _step(registration, "approve")
     mails.registration_mail(registration)
-    db.session.commit()
+    db.session.flush()
 
 
 def check_in(registration: Registration, attended: bool = True) -> None:
-    if registration.status not in (CONFIRMED, ATTENDED):
-        raise ParticipantsError({"status": _l("Only a confirmed participant can be checked in.")})
-    registration.status = ATTENDED if attended else CONFIRMED
+    _step(registration, "check_in" if attended else "undo_check_in")
     registration.checked_in_at = utcnow() if attended else None
-    db.session.commit()
+    db.session.flush()
 
 
 @dataclass
@@ -522,6 +606,11 @@ def registrations(event: Event, filters: ParticipantFilters | None = None):
     return query
 
 
+def admitted(event: Event) -> list[Registration]:
+    """The meeting's participants (confirmed or present), by name: the lists, the badges, the check-in desk."""
+    return list(db.session.scalars(registrations(event).where(Registration.is_admitted)))
+
+
 def status_counts(event: Event) -> dict[str, int]:
     rows = db.session.execute(
         select(Registration.status, func.count()).where(Registration.event_id == event.id).group_by(Registration.status)
@@ -530,10 +619,11 @@ def status_counts(event: Event) -> dict[str, int]:
 
 
 def registration_for_user(event: Event, user: User) -> Registration | None:
+    """The signed-in user's registration for the meeting, made with their account."""
     if not user.is_authenticated:
         return None
     return db.session.scalar(
         select(Registration).where(
-            Registration.event_id == event.id, Registration.user_id == user.id, Registration.status != CANCELLED
+            Registration.event_id == event.id, Registration.user_id == user.id, Registration.is_active
         )
     )

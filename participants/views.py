@@ -1,18 +1,23 @@
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import select
 
 from agenda import ics
 from agenda.services import latest_version
+from core import mail
 from core.db import db
 from core.forms import ActionForm, show_errors
 from core.i18n import localize
-from core.security import ORGANISER, can_manage_events, role_required
+from core.mail import OutboxMessage
+from core.roles import ORGANISER, role_required
+from core.rules import can
+from core.urls import public_url
 from core.xlsx import SpreadsheetRefused, xlsx_response
-from events.models import DRAFT
-from events.services import find_event
-from participants import exports, importer, mails, services
+from events.access import meeting_page
+from events.models import Event, MeetingRight
+from participants import exports, importer, mails, rules, services
 from participants.forms import (
     ColleagueForm,
     DeclineForm,
@@ -24,33 +29,30 @@ from participants.forms import (
     UploadForm,
 )
 from participants.labels import (
+    ARRIVAL_MESSAGES,
     DELEGATION_KIND_LABELS,
     INVITATION_STATUS_LABELS,
     REGISTRATION_STATUS_LABELS,
     ROLE_LABELS,
 )
-from participants.models import CANCELLED, REGISTRATION_STATUSES, ROLES, Person, Registration
+from participants.models import REGISTRATION_STATUSES, REGISTRATION_TRANSITIONS, ROLES, Person, Registration
 
 blueprint = Blueprint("participants", __name__)
-
-
-def _event(slug: str):
-    event = find_event(slug)
-    if event is None or (event.status == DRAFT and not can_manage_events()):
-        abort(404)
-    return event
 
 
 # Registration ---------------------------------------------------------------------------------------------------
 
 
 @blueprint.route("/events/<slug>/register", methods=["GET", "POST"])
-def register(slug: str):
-    event = _event(slug)
+@meeting_page()
+def register(event: Event):
     token = request.values.get("invitation", "")
     invitation = services.find_invitation(token) if token else None
     if invitation is not None and invitation.event_id != event.id:
         invitation = None
+    if invitation is not None and (registered := services.registration_of_invitation(invitation)) is not None:
+        # Used once: the link now shows that registration, to its holder only.
+        return redirect(url_for("participants.manage", token=services.manage_token(registered)))
     form = RegistrationForm()
     if not form.is_submitted():
         if invitation is not None:
@@ -64,8 +66,8 @@ def register(slug: str):
             show_errors(form, refusal.errors)
         else:
             return render_template("participants/registered.html", event=event, registration=registration)
-    is_open = services.registration_open(event)
-    needs_invitation = event.visibility == "invitation" and invitation is None
+    is_open = rules.registration_open(event)
+    needs_invitation = not rules.admits(invitation, event)
     status = 400 if form.is_submitted() else 200
     return render_template(
         "participants/register.html",
@@ -84,7 +86,7 @@ def manage(token: str):
     form = RegistrationForm()
     if not form.is_submitted():
         form.fill_from(registration)
-    elif registration.status == CANCELLED:
+    elif not registration.is_active:
         abort(404)
     elif form.validate():
         try:
@@ -112,9 +114,10 @@ def cancel(token: str):
 @blueprint.get("/calendar/r/<token>.ics")
 def feed(token: str):
     registration = db.session.scalar(
-        db.select(Registration).where(Registration.feed_token == token, Registration.status != CANCELLED)
+        db.select(Registration).where(Registration.feed_token == token, Registration.is_active)
     )
-    if registration is None or len(token) > 64:
+    # A calendar sends no cookies: the feed serves the meetings anyone may see, not one that went back to a draft.
+    if registration is None or len(token) > 64 or not registration.event.is_public:
         abort(404)
     event = registration.event
     version = latest_version(event)
@@ -124,9 +127,7 @@ def feed(token: str):
     stamp = version.published_at if version else event.updated_at
     body = ics.rendered(
         ("registration", event.id, event.version, version.number if version else 0, language, request.host_url),
-        lambda: ics.sessions_calendar(
-            event, items, language, url_for("agenda.show", slug=event.slug, _external=True), stamp, name
-        ),
+        lambda: ics.sessions_calendar(event, items, language, public_url("agenda.show", slug=event.slug), stamp, name),
     )
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
@@ -140,12 +141,15 @@ def feed(token: str):
 @blueprint.get("/invitations/<token>")
 def invitation(token: str):
     found = services.find_invitation(token) or abort(404)
+    if (registered := services.registration_of_invitation(found)) is not None:
+        return redirect(url_for("participants.manage", token=services.manage_token(registered)))
     services.mark_opened(found)
     return render_template(
         "participants/invitation.html",
         invitation=found,
         token=token,
-        status=services.effective_status(found),
+        status=rules.invitation_status(found),
+        answerable=rules.invitation_allows(found, "accept"),
         decline_form=DeclineForm(),
         colleague_form=ColleagueForm(),
     )
@@ -174,9 +178,7 @@ def colleague(token: str):
         try:
             substitute = services.name_colleague(found, form.person_data())
             mails.send_invitations([substitute])
-            db.session.commit()
         except services.ParticipantsError as refusal:
-            db.session.rollback()
             show_errors(form, refusal.errors)
         else:
             flash(_("Thank you: your colleague receives an invitation of their own."), "success")
@@ -185,7 +187,8 @@ def colleague(token: str):
         "participants/invitation.html",
         invitation=found,
         token=token,
-        status=services.effective_status(found),
+        status=rules.invitation_status(found),
+        answerable=rules.invitation_allows(found, "accept"),
         decline_form=DeclineForm(),
         colleague_form=form,
     ), 400
@@ -205,7 +208,7 @@ def _invitations_page(event, upload_form=None, problems=()):
         event=event,
         invitations=items,
         counts=services.invitation_counts(items),
-        effective_status=services.effective_status,
+        effective_status=rules.invitation_status,
         people_form=people_form,
         delegations_form=delegations_form,
         upload_form=upload_form or UploadForm(),
@@ -215,9 +218,9 @@ def _invitations_page(event, upload_form=None, problems=()):
 
 
 @blueprint.get("/events/<slug>/invitations")
-@role_required(ORGANISER)
-def invitations(slug: str):
-    return _invitations_page(_event(slug))
+@meeting_page(MeetingRight.REGISTRATIONS)
+def invitations(event: Event):
+    return _invitations_page(event)
 
 
 def _prepared(event, created: int, already: int):
@@ -233,9 +236,8 @@ def _back_to_invitations(event):
 
 
 @blueprint.post("/events/<slug>/invitations/people")
-@role_required(ORGANISER)
-def invite_people(slug: str):
-    event = _event(slug)
+@meeting_page(MeetingRight.REGISTRATIONS)
+def invite_people(event: Event):
     form = InvitePeopleForm()
     if not form.validate_on_submit():
         abort(400)
@@ -245,9 +247,8 @@ def invite_people(slug: str):
 
 
 @blueprint.post("/events/<slug>/invitations/delegations")
-@role_required(ORGANISER)
-def invite_delegations(slug: str):
-    event = _event(slug)
+@meeting_page(MeetingRight.REGISTRATIONS)
+def invite_delegations(event: Event):
     form = InviteDelegationsForm()
     if not form.validate_on_submit():
         abort(400)
@@ -256,9 +257,8 @@ def invite_delegations(slug: str):
 
 
 @blueprint.post("/events/<slug>/invitations/upload")
-@role_required(ORGANISER)
-def upload_invitees(slug: str):
-    event = _event(slug)
+@meeting_page(MeetingRight.REGISTRATIONS)
+def upload_invitees(event: Event):
     form = UploadForm()
     if not form.validate_on_submit():
         if form.csrf_token.errors:
@@ -276,29 +276,25 @@ def upload_invitees(slug: str):
 
 
 @blueprint.get("/events/<slug>/invitations/template.xlsx")
-@role_required(ORGANISER)
-def invitees_template(slug: str):
-    _event(slug)
+@meeting_page(MeetingRight.REGISTRATIONS)
+def invitees_template(event: Event):
     return xlsx_response(importer.template(), "invitees-template.xlsx")
 
 
 @blueprint.post("/events/<slug>/invitations/<action>")
-@role_required(ORGANISER)
-def invitations_action(slug: str, action: str):
-    event = _event(slug)
+@meeting_page(MeetingRight.REGISTRATIONS)
+def invitations_action(event: Event, action: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     items = services.invitations(event)
     if action == "send":
         count = mails.send_invitations(items)
-        db.session.commit()
         flash(
             ngettext("%(num)d invitation queued for sending.", "%(num)d invitations queued for sending.", count),
             "success",
         )
     elif action == "remind":
         count = mails.send_reminders(items)
-        db.session.commit()
         flash(
             ngettext("%(num)d reminder queued for sending.", "%(num)d reminders queued for sending.", count), "success"
         )
@@ -321,9 +317,8 @@ def _filters() -> services.ParticipantFilters:
 
 
 @blueprint.get("/events/<slug>/participants")
-@role_required(ORGANISER)
-def participants(slug: str):
-    event = _event(slug)
+@meeting_page(MeetingRight.REGISTRATIONS)
+def participants(event: Event):
     filters = _filters()
     return render_template(
         "participants/participants.html",
@@ -337,51 +332,44 @@ def participants(slug: str):
 
 
 @blueprint.get("/events/<slug>/participants.xlsx")
-@role_required(ORGANISER)
-def participants_xlsx(slug: str):
-    event = _event(slug)
+@meeting_page(MeetingRight.REGISTRATIONS)
+def participants_xlsx(event: Event):
     body = exports.participants_workbook(event, services.registrations(event, _filters()))
     return xlsx_response(body, f"participants-{event.slug}.xlsx")
 
 
 @blueprint.get("/events/<slug>/participants/by-delegation")
-@role_required(ORGANISER)
-def by_delegation(slug: str):
-    event = _event(slug)
-    seated = [r for r in db.session.scalars(services.registrations(event)) if r.status in ("confirmed", "attended")]
-    return render_template("participants/by_delegation.html", event=event, groups=exports.sort_by_delegation(seated))
+@meeting_page(MeetingRight.REGISTRATIONS)
+def by_delegation(event: Event):
+    groups = exports.sort_by_delegation(services.admitted(event))
+    return render_template("participants/by_delegation.html", event=event, groups=groups)
 
 
 @blueprint.get("/events/<slug>/check-in")
-@role_required(ORGANISER)
-def check_in_desk(slug: str):
-    event = _event(slug)
+@meeting_page(MeetingRight.REGISTRATIONS)
+def check_in_desk(event: Event):
     filters = _filters()
-    everyone = [
-        r for r in db.session.scalars(services.registrations(event, filters)) if r.status in ("confirmed", "attended")
-    ]
+    everyone = list(db.session.scalars(services.registrations(event, filters).where(Registration.is_admitted)))
+    present = [r for r in everyone if r.checked_in_at is not None]
     return render_template(
         "participants/check_in.html",
         event=event,
         filters=filters,
         action_form=ActionForm(),
-        present=[r for r in everyone if r.status == "attended"],
-        missing=[r for r in everyone if r.status != "attended"],
+        present=present,
+        missing=[r for r in everyone if r.checked_in_at is None],
     )
 
 
 @blueprint.get("/events/<slug>/badges")
-@role_required(ORGANISER)
-def badges(slug: str):
-    event = _event(slug)
-    seated = [r for r in db.session.scalars(services.registrations(event)) if r.status in ("confirmed", "attended")]
-    return render_template("participants/badges.html", event=event, registrations=seated)
+@meeting_page(MeetingRight.REGISTRATIONS)
+def badges(event: Event):
+    return render_template("participants/badges.html", event=event, registrations=services.admitted(event))
 
 
 @blueprint.post("/events/<slug>/participants/<int:registration_id>/<action>")
-@role_required(ORGANISER)
-def registration_action(slug: str, registration_id: int, action: str):
-    event = _event(slug)
+@meeting_page(MeetingRight.REGISTRATIONS)
+def registration_action(event: Event, registration_id: int, action: str):
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         abort(404)
@@ -409,7 +397,7 @@ def registration_action(slug: str, registration_id: int, action: str):
             ),
             "success",
         )
-    target = "participants.check_in_desk" if "check-in" in action else "participants.participants"
+    target = "participants.check_in_desk" if action in ("check-in", "undo-check-in") else "participants.participants"
     return redirect(url_for(target, slug=event.slug, q=request.args.get("q", "")))
 
 
@@ -436,17 +424,24 @@ def person(person_id: int | None = None):
     if person_id and existing is None:
         abort(404)
     form = PersonForm()
+    already = None
     if not form.is_submitted() and existing is not None:
         form.fill_from(existing)
     elif form.validate_on_submit():
         try:
-            services.save_person(form.person_data(), existing)
+            if existing is None:
+                services.add_person(form.person_data())
+            else:
+                services.update_person(existing, form.person_data())
+        except services.PersonExists as refusal:
+            show_errors(form, refusal.errors)
+            already = refusal.person
         except services.ParticipantsError as refusal:
             show_errors(form, refusal.errors)
         else:
             flash(_("The directory is updated."), "success")
             return redirect(url_for("participants.directory"))
-    return render_template("participants/person_form.html", form=form, person=existing), (
+    return render_template("participants/person_form.html", form=form, person=existing, already=already), (
         400 if form.is_submitted() else 200
     )
 
@@ -468,22 +463,57 @@ def delegation():
     return render_template("participants/delegation_form.html", form=form), 400 if form.is_submitted() else 200
 
 
+# The outbox ---------------------------------------------------------------------------------------------------
+
+
+@blueprint.get("/outbox")
+@role_required(ORGANISER)
+def outbox():
+    """What was or will be mailed: without MAIL_SERVER (local use) this page is the only place to read it."""
+    return render_template(
+        "participants/outbox.html",
+        messages=mail.latest_messages(rules.readable_mail(current_user)),
+        mail_server=current_app.config["MAIL_SERVER"],
+        statuses=mail.STATUS_LABELS,
+    )
+
+
+@blueprint.get("/outbox/<int:message_id>")
+@role_required(ORGANISER)
+def outbox_message(message_id: int):
+    message = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.id == message_id, rules.readable_mail(current_user))
+    )
+    if message is None:
+        abort(404)
+    return render_template(
+        "participants/outbox_message.html",
+        message=message,
+        headers=mail.headers(message),
+        attachments=mail.decoded_attachments(message),
+        statuses=mail.STATUS_LABELS,
+    )
+
+
 # Blocks on other pages ----------------------------------------------------------------------------------------
 
 
 def event_section(event):
     return "participants/_event_section.html", {
-        "is_open": services.registration_open(event),
+        "is_open": rules.registration_open(event),
         "mine": services.registration_for_user(event, current_user),
-        "counts": services.status_counts(event) if can_manage_events() else {},
+        "counts": services.status_counts(event) if can(current_user, MeetingRight.REGISTRATIONS, event) else {},
     }
 
 
 @blueprint.app_context_processor
 def participant_labels():
     return {
+        "uses_directory": lambda: can(current_user, rules.USE_DIRECTORY, Person),
+        "registration_allows": lambda registration, step: REGISTRATION_TRANSITIONS.allows(registration.status, step),
         "ROLE_LABELS": ROLE_LABELS,
         "REGISTRATION_STATUS_LABELS": REGISTRATION_STATUS_LABELS,
         "INVITATION_STATUS_LABELS": INVITATION_STATUS_LABELS,
+        "ARRIVAL_MESSAGES": ARRIVAL_MESSAGES,
         "DELEGATION_KIND_LABELS": DELEGATION_KIND_LABELS,
     }

@@ -1,12 +1,12 @@
 """The plan in the JSON API: its paragraphs and the bodies it names."""
 
-from flask import url_for
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.api import N_, OPTIONAL_BEARER, ApiError, Page, PageQuery, Texts, blueprint, paginate, respond, respond_page
+from core.urls import public_url
 from plan import services
 from plan.models import Actor, Document, Paragraph, Section
 
@@ -56,7 +56,7 @@ def paragraph_out(paragraph: Paragraph) -> ParagraphOut:
         heading=paragraph.heading or {},
         text=paragraph.text,
         actors=[actor.code for actor in paragraph.actors],
-        url=url_for("plan.paragraph", document=paragraph.document.code, number=paragraph.number, _external=True),
+        url=public_url("plan.paragraph", document=paragraph.document.code, number=paragraph.number),
     )
 
 

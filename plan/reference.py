@@ -24,7 +24,7 @@ def load() -> dict[str, int]:
     for position, name in enumerate(DOCUMENT_FILES):
         counts["paragraphs"] += _load_document(read(name), position, actors)
         counts["documents"] += 1
-    db.session.commit()
+    db.session.flush()
     return counts
 
 

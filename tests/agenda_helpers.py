@@ -4,18 +4,22 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from accounts.models import User
 from agenda import services
 from core.db import db
-from events.models import Event
+from events.models import Event, MeetingRight, TeamGrant
 from events.services import EventData, change_status, create_event
 from tests.clock import YEAR
+from tests.conftest import unit_of_work
 
 # A meeting still to come, so that registration and invitations are open.
 FUTURE = datetime(YEAR, 3, 12, 9)
 
 
-def make_event(app, slug="vienna-2026", zone="Europe/Vienna", start=FUTURE, end=None, **extra):
-    with app.app_context():
+def make_event(app, slug="vienna-2026", zone="Europe/Vienna", start=FUTURE, end=None, team=None, **extra):
+    """An open meeting. Its team: the organisers named in `team` (e-mail addresses), by default every organiser
+    there is, as the migration gave today's organisers today's meetings."""
+    with unit_of_work(app):
         data = EventData(
             slug=slug,
             kind="conference",
@@ -30,6 +34,11 @@ def make_event(app, slug="vienna-2026", zone="Europe/Vienna", start=FUTURE, end=
         )
         event = create_event(data)
         change_status(event, "open")
+        organisers = select(User).where(User.role == "organiser")
+        if team is not None:
+            organisers = organisers.where(User.email.in_(team))
+        for user in db.session.scalars(organisers):
+            db.session.add(TeamGrant(event_id=event.id, user_id=user.id, right=MeetingRight.MANAGE))
         return event.id
 
 
@@ -44,13 +53,13 @@ def session_data(start, end, title="Opening session", **extra) -> services.Sessi
 
 
 def add_session(app, event_id, start, end, title="Opening session", **extra) -> int:
-    with app.app_context():
+    with unit_of_work(app):
         event = db.session.get(Event, event_id)
         return services.create_session(event, session_data(start, end, title, **extra), confirmed=True).id
 
 
 def publish(app, event_id):
-    with app.app_context():
+    with unit_of_work(app):
         return services.publish(db.session.get(Event, event_id)).number
 
 
@@ -65,7 +74,7 @@ def bulk_programme(app, slug: str, count: int, per_day: int = 20) -> int:
     days = (count + per_day - 1) // per_day
     start = datetime(YEAR, 3, 1, 8)
     event_id = make_event(app, slug=slug, start=start, end=start + timedelta(days=days, hours=12))
-    with app.app_context():
+    with unit_of_work(app):
         event = db.session.get(Event, event_id)
         rooms = [services.add_room(event, "Hall A"), services.add_room(event, "Hall B")]
         first = event.starts_at

@@ -44,7 +44,7 @@ def _database_url(tmp_path_factory, worker: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory, worker_id):
+def app(tmp_path_factory):
     from flask_migrate import upgrade
 
     from plan import reference
@@ -52,8 +52,10 @@ def app(tmp_path_factory, worker_id):
     application = create_app(
         {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory, worker_id),
+            # pytest-xdist names its workers gw0, gw1 …; without it (one process, or the mutation run) there is one.
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory, os.environ.get("PYTEST_XDIST_WORKER", "master")),
             "SERVER_NAME": "localhost",
+            "PUBLIC_URL": "http://localhost",
             "MATERIALS_STORAGE": str(tmp_path_factory.mktemp("materials")),
             # One iteration instead of scrypt's deliberate cost: the suite signs in hundreds of times.
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
@@ -66,6 +68,7 @@ def app(tmp_path_factory, worker_id):
                 connection.execute(text("CREATE SCHEMA public"))
         upgrade()
         reference.load()
+        db.session.commit()
         db.session.remove()
     return application
 
@@ -87,6 +90,14 @@ def clean_database(app):
     yield
     with app.app_context():
         _empty_data_tables()
+
+
+@contextmanager
+def unit_of_work(app):
+    """What a request or a command does for the services, which only flush: commit once everything succeeded."""
+    with app.app_context():
+        yield
+        db.session.commit()
 
 
 @pytest.fixture
@@ -140,7 +151,7 @@ def make_user(app):
     from accounts.services import create_user
 
     def make(role="participant", email=None, password="correct horse battery", **kwargs):
-        with app.app_context():
+        with unit_of_work(app):
             user = create_user(email or f"{role}@example.org", password, role, **kwargs)
             return user.id
 
@@ -211,9 +222,9 @@ def demo_snapshot(app) -> DemoSnapshot:
     """
     from materials import storage
 
-    with app.app_context():
+    with unit_of_work(app):
         _seed_demo()
-        db.session.remove()
+    with app.app_context():
         with db.engine.connect() as connection:
             rows = {
                 table.name: [dict(r._mapping) for r in connection.execute(table.select())] for table in _data_tables()

@@ -5,6 +5,7 @@ from sqlalchemy import func, select, text
 from accounts.models import User
 from core.db import db, utcnow
 from outcomes import services
+from tests.conftest import unit_of_work
 
 
 def user(email):
@@ -21,7 +22,7 @@ def record(app, email="rapporteur@example.org", approve_with=None, **overrides) 
         deadline=date(2002, 10, 1),
     )
     data.update(overrides)
-    with app.app_context():
+    with unit_of_work(app):
         outcome = services.create_outcome(services.OutcomeData(**data), user(email))
         if approve_with:
             services.submit(outcome, user(email))

@@ -1,8 +1,12 @@
 """Real servers on loopback for the tests and the benchmarks: a free port, and gunicorn serving the app."""
 
+import http.cookiejar
+import re
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,4 +49,41 @@ def gunicorn(target: str, env: dict, workers: int = 1, ready_path: str = "/"):
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        # No timeout: under libfaketime a timed wait sleeps for an invalid interval (EINVAL); SIGTERM stops gunicorn.
+        server.wait()
+
+
+class Visitor:
+    """One browser: one cookie jar, whichever instance answers."""
+
+    def __init__(self):
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+        )
+
+    def get(self, url):
+        try:
+            with self.opener.open(url) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def csrf_token(self, page_url) -> str:
+        _, page = self.get(page_url)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+    def post_form(self, page_url, action_url, data):
+        return self.post(action_url, {**data, "csrf_token": self.csrf_token(page_url)})
+
+    def post(self, url, data):
+        body = urllib.parse.urlencode(data).encode()
+        try:
+            with self.opener.open(urllib.request.Request(url, data=body)) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

@@ -1,5 +1,7 @@
 """A real SMTP server on loopback (aiosmtpd) for the tests that deliver mail."""
 
+import asyncio
+import threading
 from contextlib import contextmanager
 from email import message_from_bytes
 from email.policy import default as email_policy
@@ -17,6 +19,11 @@ class Recorder:
         self.received = []  # (envelope recipients, the message's bytes as they came over the wire)
         self.refusals = []
         self.refused_recipients = {}  # address: reply to RCPT TO
+        # Told to hold, the server keeps each message it has read without answering until `release` is set, as a
+        # slow server would; `arrived` is set once it holds one.
+        self.hold = False
+        self.arrived = threading.Event()
+        self.release = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused_recipients:
@@ -28,6 +35,9 @@ class Recorder:
         if self.refusals:
             return self.refusals.pop(0)
         self.received.append((envelope.rcpt_tos, envelope.original_content))
+        if self.hold:
+            self.arrived.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 60)
         return "250 2.0.0 OK"
 
     @property

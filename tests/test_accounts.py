@@ -155,3 +155,26 @@ def test_login_redirect_stays_on_this_site(browser, make_user):
         {"email": "organiser@example.org", "password": "correct horse battery"},
     )
     assert response.status_code == 302 and response.location == "/"
+
+
+def test_cli_makes_an_organiser_one_of_a_bodys_staff(app):
+    runner = app.test_cli_runner()
+    args = ["users", "create", "--email", "staff@example.org", "--password", "x" * 12, "--role", "organiser"]
+    assert runner.invoke(args=[*args, "--body", "odihr"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "staff@example.org")).body.code == "odihr"
+    unknown = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "x@example.org",
+            "--password",
+            "x" * 12,
+            "--role",
+            "organiser",
+            "--body",
+            "atlantis",
+        ]
+    )
+    assert unknown.exit_code == 1 and "Unknown body: atlantis." in unknown.output

@@ -9,6 +9,7 @@ from core.db import db
 from tests.agenda_helpers import add_session, make_event, publish
 from tests.catalogs import translated
 from tests.clock import YEAR
+from tests.conftest import unit_of_work
 
 
 def session_form(**overrides):
@@ -291,7 +292,7 @@ def test_action_without_csrf_token_is_refused(organiser, app):
 
 def test_draft_event_programme_is_hidden_from_the_public(app):
     event_id = make_event(app)
-    with app.app_context():
+    with unit_of_work(app):
         from events.models import Event
         from events.services import change_status
 

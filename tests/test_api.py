@@ -20,14 +20,14 @@ from participants.models import Invitation
 from tests.agenda_helpers import FUTURE, add_session, bulk_programme, make_event, publish
 from tests.catalogs import translated
 from tests.clock import YEAR
-from tests.conftest import count_queries, signed_in
+from tests.conftest import count_queries, signed_in, unit_of_work
 from tests.outcome_helpers import bulk_outcomes
 
 API = "/api/v1"
 
 
 def token_for(app, email):
-    with app.app_context():
+    with unit_of_work(app):
         user = db.session.scalar(select(User).where(User.email == email))
         return create_token(user, "test")[1]
 
@@ -207,7 +207,7 @@ def test_a_bad_or_revoked_token_is_refused_even_for_reading(client, app, demo):
     assert client.get(f"{API}/meetings", headers={"Authorization": "Basic abc"}).status_code == 401
     token = token_for(app, "organiser@example.org")
     assert client.get(f"{API}/meetings", headers=bearer(token)).status_code == 200
-    with app.app_context():
+    with unit_of_work(app):
         user = db.session.scalar(select(User).where(User.email == "organiser@example.org"))
         token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == user.id))
         revoke_token(user, token_id)
@@ -517,7 +517,7 @@ def test_the_document_and_its_reading_page(client, demo):
     validate(document, cls=OpenAPIV31SpecValidator)
     assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     operations = [op for item in document["paths"].values() for op in item.values()]
-    assert len(operations) == 21
+    assert len(operations) == 24
     assert all("422" in op["responses"] and "429" in op["responses"] for op in operations)
     page = client.get(f"{API}/docs?lang=en")
     text = page.get_data(as_text=True)

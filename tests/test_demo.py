@@ -20,9 +20,14 @@ def test_seed_demo_is_idempotent_and_prints_the_accounts(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
-    assert "organiser@example.org / organiser-demo-2001 / organiser" in first.output
+    assert "organiser@example.org / organiser-demo-2001 / organiser (manages every demo meeting)" in first.output
+    # The second organiser, limited to one meeting, says so on its line.
+    [line] = [line for line in first.output.splitlines() if "internet-organiser@example.org" in line]
+    assert line.strip() == (
+        "internet-organiser@example.org / internet-demo-2005 / organiser (manages only internet-workshop-2005)"
+    )
     counts = _counts(app)
-    assert counts == (8, 1, 4)
+    assert counts == (8, 1, 5)
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0
     assert _counts(app) == counts

@@ -14,6 +14,21 @@ def test_healthz_answers_503_when_the_database_does_not(tmp_path):
     assert response.json["database"] == "unreachable"
 
 
+def test_healthz_answers_503_within_two_seconds_when_the_database_never_answers():
+    """A database that takes the connection and then says nothing (a hung server, a half-open firewall)."""
+    import socket
+    import time
+
+    with socket.create_server(("127.0.0.1", 0), backlog=8) as silent:
+        port = silent.getsockname()[1]
+        hung = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://x@127.0.0.1:{port}/x"})
+        client = hung.test_client()
+        for _ in range(2):
+            started = time.monotonic()
+            response = client.get("/healthz")
+            assert response.status_code == 503 and time.monotonic() - started < 2
+
+
 def test_security_headers(browser):
     response = browser.get("/")
     csp = response.headers["Content-Security-Policy"]
@@ -25,6 +40,7 @@ def test_security_headers(browser):
 
 def test_hsts_and_secure_cookies_behind_tls(monkeypatch, tmp_path):
     monkeypatch.setenv("BEHIND_TLS", "1")
+    monkeypatch.setenv("PUBLIC_URL", "https://meetings.example.org")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/healthz")

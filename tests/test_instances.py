@@ -1,16 +1,11 @@
 """Two app instances (gunicorn processes) on one database, as in production behind a load balancer: sessions,
 the login throttle and the data are shared; nothing lives in one process's memory."""
 
-import http.cookiejar
 import os
-import re
-import urllib.error
-import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 
 from tests.clock import YEAR
-from tests.servers import gunicorn
+from tests.servers import Visitor, gunicorn
 
 
 @contextmanager
@@ -18,37 +13,6 @@ def instance(database_url: str):
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": os.environ["SECRET_KEY"]}
     with gunicorn("app:create_app()", env, ready_path="/healthz") as base:
         yield base
-
-
-class Visitor:
-    """One browser: one cookie jar, whichever instance answers."""
-
-    def __init__(self):
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
-        )
-
-    def get(self, url):
-        try:
-            with self.opener.open(url) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def post_form(self, page_url, action_url, data):
-        _, page = self.get(page_url)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({**data, "csrf_token": token}).encode()
-        try:
-            with self.opener.open(urllib.request.Request(action_url, data=body)) as response:
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def test_two_instances_share_sessions_throttle_and_data(app, demo):

@@ -82,13 +82,13 @@ def test_import_reads_delegations_and_people_once_not_once_per_row(app, meeting)
     """More rows add only their own inserts; a file imported again costs the same few queries whatever its size."""
     from events.models import Event
     from participants.importer import import_invitees
-    from tests.conftest import count_queries
+    from tests.conftest import count_queries, unit_of_work
 
     def rows(count, prefix):
         return [[f"{prefix}{n}@example.org", "Ms", "Given", f"Family{n}", "", "austria", "de"] for n in range(count)]
 
     def queries(rows_to_import) -> int:
-        with app.app_context():
+        with unit_of_work(app):
             event = db.session.get(Event, meeting)
             upload = spreadsheet(rows_to_import).getvalue()
             with count_queries(app) as statements:

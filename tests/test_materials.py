@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from accounts.models import User
 from core.db import db
 from core.i18n import LANGUAGES
+from events import team
 from events.models import Event
 from materials import demo as demo_materials
 from materials import services, storage
@@ -23,7 +24,7 @@ from participants import services as participants
 from participants.models import Registration
 from tests.agenda_helpers import FUTURE, add_session, make_event
 from tests.clock import YEAR
-from tests.conftest import signed_in
+from tests.conftest import signed_in, unit_of_work
 
 PASSWORD = "correct horse battery"
 
@@ -104,7 +105,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def new_material(app, event_id, title=None, distribution="public", roles=(), session_id=None, issued_on=None):
-    with app.app_context():
+    with unit_of_work(app):
         event = db.session.get(Event, event_id)
         data = services.MaterialData(
             kind="background_paper",
@@ -119,7 +120,7 @@ def new_material(app, event_id, title=None, distribution="public", roles=(), ses
 
 
 def add_file(app, material_id, language, content, name=None) -> int:
-    with app.app_context():
+    with unit_of_work(app):
         material = db.session.get(Material, material_id)
         return services.add_file(material, language, name or f"paper-{language}.pdf", BytesIO(content)).id
 
@@ -141,7 +142,7 @@ def file_rows(app) -> list[MaterialFile]:
 def register_user(app, event_id, role="participant", email="delegate@example.org", make_user=None) -> int:
     """A user with an account and a registration for the meeting: a participant of the meeting."""
     user_id = make_user(role, email=email)
-    with app.app_context():
+    with unit_of_work(app):
         user, event = db.session.get(User, user_id), db.session.get(Event, event_id)
         data = participants.RegistrationData(
             "Dana", "Delegate", email, "delegate", "en", consent=True, organisation="Ministry of Justice"
@@ -298,12 +299,17 @@ def test_event_page_lists_the_meetings_documents_and_the_way_to_all_of_them(app,
     # A meeting without documents shows no block to readers.
     assert 'id="materials-heading"' not in browser.get("/events/coc-follow-up-2002/?lang=en").get_data(as_text=True)
 
-    make_user("organiser", email="olga@example.org")
-    organiser = signed_in(app, "olga@example.org", PASSWORD)
+    # The meetings' team (the demo's organiser) sees the restricted list and the way to add documents.
+    organiser = signed_in(app, "organiser@example.org", "organiser-demo-2001")
     page = organiser.get("/events/bishkek-2001/?lang=en").get_data(as_text=True)
     assert "List of participants" in page and "/events/bishkek-2001/materials/new" in page
     page = organiser.get("/events/coc-follow-up-2002/?lang=en").get_data(as_text=True)
     assert 'id="materials-heading"' in page and "No document yet." in page
+    # An organiser of other meetings is a reader here like anyone else.
+    make_user("organiser", email="olga@example.org")
+    other = signed_in(app, "olga@example.org", PASSWORD)
+    page = other.get("/events/bishkek-2001/?lang=en").get_data(as_text=True)
+    assert "List of participants" not in page and "/events/bishkek-2001/materials/new" not in page
 
 
 def test_documents_of_sessions_are_grouped_under_their_session(app, browser, event_id):
@@ -480,8 +486,13 @@ def test_each_reader_reaches_exactly_what_the_distribution_allows(app, browser, 
     rapporteur = signed_in(app, "rapporteur@example.org", PASSWORD)
     assert readable(rapporteur, distributed) == {"public", "rapporteurs"}
 
+    # An organiser reads everything only once on the meeting's team with the documents right.
     make_user("organiser", email="olga@example.org")
-    assert readable(signed_in(app, "olga@example.org", PASSWORD), distributed) == set(distributed)
+    olga = signed_in(app, "olga@example.org", PASSWORD)
+    assert readable(olga, distributed) == {"public"}
+    with unit_of_work(app):
+        team.give(db.session.get(Event, event_id), team.GrantData(right="documents", email="olga@example.org"))
+    assert readable(olga, distributed) == set(distributed)
 
 
 def test_a_cancelled_registration_no_longer_opens_participants_documents(app, distributed, event_id, make_user):
@@ -522,7 +533,7 @@ def test_guessed_addresses_answer_as_if_nothing_were_there(app, browser, distrib
 
 
 def test_documents_of_a_draft_meeting_stay_hidden(app, browser):
-    with app.app_context():
+    with unit_of_work(app):
         from events.services import EventData, create_event
 
         event = create_event(
@@ -637,8 +648,7 @@ def test_every_materials_page_renders_in_each_language(app, browser, demo, make_
         response = browser.get(f"{url}?lang={language}")
         assert response.status_code == 200, url
         assert f'<html lang="{language}">' in response.get_data(as_text=True), url
-    make_user("organiser", email="pages@example.org")
-    browser.login("pages@example.org", PASSWORD)
+    browser.login("organiser@example.org", "organiser-demo-2001")
     for url in (
         "/events/bishkek-2001/materials/matrix",
         "/events/bishkek-2001/materials/new",
@@ -651,7 +661,7 @@ def test_every_materials_page_renders_in_each_language(app, browser, demo, make_
 
 
 def test_demo_documents_are_real_files_seeded_once(app, demo, folder):
-    with app.app_context():
+    with unit_of_work(app):
         rows = db.session.scalars(select(MaterialFile)).all()
         restricted = db.session.scalars(select(Material).where(Material.distribution != "public")).all()
         assert {m.kind for m in restricted} == {"list_of_participants"}
@@ -682,7 +692,7 @@ def assert_valid_pdf(content: bytes) -> None:
 
 def test_two_uploads_of_the_same_version_at_once_keep_one_and_refuse_the_other(app, event_id, folder):
     material_id = new_material(app, event_id)
-    with app.app_context():
+    with unit_of_work(app):
         material = db.session.get(Material, material_id)
         assert material.latest == {}  # this request has read the versions: none yet
         with db.engine.begin() as other_request:

@@ -34,7 +34,9 @@ def test_export_has_the_columns_a_secretariat_needs_and_neutralises_formulas(org
     assert "Visa letter" in header and "Dietary needs" in header and "Interpretation into" in header
     assert all(c.font.bold for c in sheet[1]) and sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     [row] = list(sheet.iter_rows(min_row=2))
-    assert row[3].value == "'" + HOSTILE and row[3].data_type == "s"
+    # Written as it was typed, as text, and kept text when edited (the quote-prefix style): nothing is prepended.
+    assert (row[3].value, row[3].data_type, row[3].quotePrefix) == (HOSTILE, "s", True)
+    assert not row[4].quotePrefix
 
 
 def test_list_by_delegation_for_printing(organiser, demo):

@@ -16,6 +16,7 @@ from participants.models import Registration
 from tests.agenda_helpers import FUTURE, add_session, make_event, publish
 from tests.catalogs import translated
 from tests.clock import YEAR
+from tests.conftest import unit_of_work
 
 
 def registration_form(**overrides):
@@ -131,7 +132,7 @@ def test_meetings_by_invitation_refuse_registration_without_one(browser, app):
 
 def test_closed_meetings_refuse_registration(browser, app):
     event_id = make_event(app, start=FUTURE)
-    with app.app_context():
+    with unit_of_work(app):
         change_status(db.session.get(Event, event_id), "closed")
     response = register(browser)
     assert response.status_code == 400
@@ -178,12 +179,10 @@ def test_registration_feed_serves_the_programme_without_a_login(browser, app):
 
 
 def test_many_simultaneous_registrations_never_exceed_capacity(app):
-    """On PostgreSQL the seat count is taken under a row lock: fire registrations at once and count."""
+    """The seat count is taken under a row lock (PostgreSQL) or SQLite's write lock: fire registrations at once
+    and count."""
     import threading
 
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("concurrent writers are a PostgreSQL matter; SQLite serialises them itself")
     make_event(app, start=FUTURE, capacity=10)
     barrier = threading.Barrier(30)
     statuses = []

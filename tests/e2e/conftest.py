@@ -1,11 +1,14 @@
 """A real browser (Debian's chromium, driven by Playwright) against the app served on loopback."""
 
+import os
 import re
 import threading
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
+
+from tests.servers import FAKED_CLOCK
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -39,10 +42,19 @@ def chromium():
         pytest.fail("Debian's chromium is missing: `make test` installs it (make browser-deps).")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Like the servers (tests/servers.py), the browser and Playwright's driver keep the machine's real clock when
+    # the suite runs under libfaketime: chromium crawls with it.
+    saved = {name: os.environ.pop(name) for name in FAKED_CLOCK if name in os.environ}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=dict(os.environ)
+            )
+            os.environ.update(saved)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.update(saved)
 
 
 @pytest.fixture

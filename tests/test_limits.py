@@ -1,0 +1,89 @@
+"""Limits that hold against hostile bodies: JSON nested too deeply, spreadsheets that unpack to far more than they
+weigh."""
+
+import zipfile
+from io import BytesIO
+
+import pytest
+from openpyxl import Workbook
+
+from core.xlsx import SpreadsheetRefused, read_rows
+
+DEEP = "[" * 100_000
+
+
+@pytest.mark.parametrize("path", ["/api/v1/meetings", "/api/v1/meetings/bishkek-2001", "/api/v1/actors"])
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain", "application/x-www-form-urlencoded"])
+def test_json_nested_too_deeply_is_refused_without_signing_in(app, path, content_type):
+    client = app.test_client()
+    for method in ("post", "patch", "put"):
+        response = getattr(client, method)(path, data=DEEP, content_type=content_type)
+        assert response.status_code < 500, (method, response.status_code)
+    refused = client.post("/api/v1/meetings", data=DEEP, content_type="application/json")
+    assert refused.status_code == 400 and refused.mimetype == "application/problem+json"
+
+
+def test_json_of_a_sensible_depth_still_reaches_validation(app):
+    nested = '{"title": {"en": [[[["x"]]]]}}'
+    response = app.test_client().post("/api/v1/meetings", data=nested, content_type="application/json")
+    # Refused for want of a token, not for its shape.
+    assert response.status_code == 401
+
+
+def _workbook(rows: int, text) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Family name", "Given name"])
+    for number in range(rows):
+        sheet.append([text(number), "x"])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+STRINGS_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+STRINGS_RELATION = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def _inflated(shared_strings: bytes) -> bytes:
+    """A real workbook given a shared strings part (declared as Excel declares it) that compresses to almost
+    nothing."""
+    source = zipfile.ZipFile(BytesIO(_workbook(1, lambda n: "Petrova")))
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                override = b'<Override PartName="/xl/sharedStrings.xml" ContentType="%s"/></Types>' % STRINGS_TYPE
+                data = data.replace(b"</Types>", override)
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                relation = b'<Relationship Id="rIdS" Type="%s" Target="sharedStrings.xml"/>' % STRINGS_RELATION
+                data = data.replace(b"</Relationships>", relation + b"</Relationships>")
+            target.writestr(item.filename, data)
+        target.writestr("xl/sharedStrings.xml", shared_strings)
+    return buffer.getvalue()
+
+
+def test_a_spreadsheet_that_unpacks_to_hundreds_of_megabytes_is_refused_before_loading():
+    strings = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+    strings += b"<si><t>" + b"A" * (200 * 1024 * 1024) + b"</t></si></sst>"
+    upload = _inflated(strings)
+    assert len(upload) < 2 * 1024 * 1024
+    with pytest.raises(SpreadsheetRefused, match="unpacks"):
+        read_rows(upload, columns=2, max_bytes=5 * 1024 * 1024, max_rows=10_000)
+
+
+def test_a_spreadsheet_with_more_shared_strings_than_cells_allowed_is_refused():
+    many = 2_000_000
+    strings = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">' % (
+        many,
+        many,
+    )
+    strings += b"<si><t>x</t></si>" * 10 + b"</sst>"
+    with pytest.raises(SpreadsheetRefused, match="texts"):
+        read_rows(_inflated(strings), columns=2, max_bytes=5 * 1024 * 1024, max_rows=10_000)
+
+
+def test_an_ordinary_spreadsheet_is_read():
+    rows = read_rows(_workbook(100, lambda n: f"Person {n}"), columns=2, max_bytes=5 * 1024 * 1024, max_rows=10_000)
+    assert len(rows) == 100 and rows[0] == (2, ["Person 0", "x"])
