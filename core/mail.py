@@ -233,7 +233,8 @@ def _claim_next(now: datetime) -> OutboxMessage | None:
         update(OutboxMessage)
         .where(OutboxMessage.id == oldest.scalar_subquery(), due)
         # The claim counts the attempt, so that a message whose sending kills its worker cannot come back for ever.
-        .values(status=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        # Stamped when claimed, not when the round began: a long round must not make its last claims look stale.
+        .values(status=SENDING, claimed_at=max(now, utcnow()), attempts=OutboxMessage.attempts + 1)
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     ).scalar()

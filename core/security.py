@@ -1,6 +1,6 @@
 """Signing in, what reaches the app at all, and the HTTP headers every response carries."""
 
-import re
+import json
 
 from flask import Flask, abort, current_app, request
 from flask_login import LoginManager, current_user
@@ -12,18 +12,26 @@ login_manager = LoginManager()
 
 # The deepest JSON body taken: the API's models nest three levels; a parser would recurse into a deeper one.
 MAX_JSON_DEPTH = 32
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 
 
 def _nesting(body: bytes) -> int:
-    """How deep the arrays and objects of a JSON text go (strings left out), stopping once past the limit."""
-    depth = deepest = 0
-    for bracket in _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS):
-        depth += 1 if bracket in b"[{" else -1
-        deepest = max(deepest, depth)
-        if deepest > MAX_JSON_DEPTH:
-            break
+    """How deep the arrays and objects of a body go when read as JSON (as the API reads any body, in whatever
+    encoding json detects), or 0 for a body that is not JSON. The C parser itself measures: it is linear, and it
+    stops with RecursionError on a body nested past what it can take; the walk over what it built is iterative."""
+    try:
+        value = json.loads(body)
+    except RecursionError:
+        return MAX_JSON_DEPTH + 1
+    except ValueError:  # not JSON, or not text: the parser that reads it refuses it
+        return 0
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                break
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
     return deepest
 
 

@@ -10,10 +10,11 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-# C0 and C1 controls (line breaks and tabs included), the Unicode line and paragraph separators, the bidi marks,
-# embeddings, overrides and isolates, and the zero-width space, word joiner and byte-order mark. The zero-width
-# joiner and non-joiner (U+200C, U+200D) stay: Persian, Hindi and other scripts need them inside words.
-_CHARACTERS = "[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+# C0 and C1 controls (line breaks and tabs included), the Unicode line and paragraph separators, the bidi marks
+# (the Arabic letter mark too), embeddings, overrides and isolates, and the zero-width space, word joiner and
+# byte-order mark. The zero-width joiner and non-joiner (U+200C, U+200D) stay: Persian, Hindi and other scripts
+# need them inside words.
+_CHARACTERS = "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 NOT_IN_A_LINE = re.compile(_CHARACTERS)
 _RUNS = re.compile(_CHARACTERS + "+")
 SINGLE_LINE_MESSAGE = _l("Write this on one line, without control characters or invisible formatting characters.")
@@ -30,7 +31,7 @@ def one_line(value: str) -> str:
 
 _BREAKS = re.compile("\r\n?|[\x85\u2028\u2029]")
 _NOT_IN_PARAGRAPHS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
 
 

@@ -139,6 +139,11 @@ def read_rows(upload: bytes, columns: int, max_bytes: int, max_rows: int) -> lis
                 raise SpreadsheetRefused(_("The file has more than %(count)d rows.", count=max_rows))
             if values and any(v not in (None, "") for v in values):
                 rows.append((number, (list(values) + [None] * columns)[:columns]))
+    except (zipfile.BadZipFile, SyntaxError, KeyError, OSError, ValueError, TypeError) as error:  # XML: SyntaxError
+        # Read-only mode parses the sheet only here: a damaged sheet is the file's fault, not the server's.
+        if isinstance(error, SpreadsheetRefused):
+            raise
+        raise SpreadsheetRefused(_("This file is not an .xlsx spreadsheet.")) from error
     finally:
         workbook.close()
     if not rows:

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.i18n import LANGUAGES, localize
+from core.text import SINGLE_LINE_MESSAGE, is_single_line
 from core.xlsx import RowProblem, Sheet, read_rows, workbook_bytes
 from core.xlsx import text as cell_text
 from events.models import Event
@@ -54,6 +55,9 @@ def import_invitees(event: Event, upload: bytes) -> tuple[int, int, list[RowProb
         )
         errors, resolved = services.check_person(data, directory)
         messages = [str(message) for message in errors.values()]
+        # A cell typed with Alt+Enter, or pasted with invisible characters, is refused as a form field would be.
+        if not all(is_single_line(text) for text in (email, honorific, given, family, function, delegation, language)):
+            messages.append(str(SINGLE_LINE_MESSAGE))
         if resolved["email"] and resolved["email"] in seen:
             messages.append(_("The same address is on row %(row)d.", row=seen[resolved["email"]]))
         if messages:

@@ -87,3 +87,39 @@ def test_a_spreadsheet_with_more_shared_strings_than_cells_allowed_is_refused():
 def test_an_ordinary_spreadsheet_is_read():
     rows = read_rows(_workbook(100, lambda n: f"Person {n}"), columns=2, max_bytes=5 * 1024 * 1024, max_rows=10_000)
     assert len(rows) == 100 and rows[0] == (2, ["Person 0", "x"])
+
+
+def test_a_body_that_would_make_a_string_scanner_backtrack_is_measured_in_linear_time(app):
+    """One quote then hundreds of thousands of escaped quotes: a regular expression for JSON strings would retry
+    from every quote (the first version of this check took 53 s on 80 KB)."""
+    import time
+
+    body = b'"' + b'\\"' * 400_000
+    started = time.monotonic()
+    response = app.test_client().post("/login", data=body, content_type="text/plain")
+    assert response.status_code == 400 and time.monotonic() - started < 5
+
+
+def test_json_in_utf16_nested_too_deeply_is_refused_too(app):
+    """json reads UTF-16 and UTF-32 by itself; a check reading the raw bytes as UTF-8 would miss the brackets."""
+    body = ('["\u2200",' + "[" * 3000 + "]" * 3000 + ',"x"]').encode("utf-16-le")
+    response = app.test_client().post("/api/v1/meetings", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("part", "damage"),
+    [
+        ("xl/worksheets/sheet1.xml", lambda xml: xml[: len(xml) // 2]),
+        ("xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"<v>", b"<v>abc", 1).replace(b't="n"', b"", 1)),
+    ],
+)
+def test_a_damaged_sheet_is_refused_not_a_server_error(part, damage):
+    source = zipfile.ZipFile(BytesIO(_workbook(3, lambda n: n)))
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item.filename, damage(data) if item.filename == part else data)
+    with pytest.raises(SpreadsheetRefused):
+        read_rows(buffer.getvalue(), columns=2, max_bytes=5 * 1024 * 1024, max_rows=10_000)

@@ -380,3 +380,14 @@ def test_a_worker_killed_while_sending_costs_a_copy_with_the_same_message_id_nev
     first, second = smtp.messages
     assert first["Message-ID"] == second["Message-ID"] == stored.message_id
     assert first["Date"] == second["Date"]
+
+
+def test_a_claim_is_stamped_when_it_is_made_not_when_its_round_began(app_context):
+    """A round of 50 slow messages can last longer than CLAIM_TIMEOUT: its last claims must not look stale to
+    another worker, which would send them again while they are being sent."""
+    [message_id] = queue()
+    row(message_id).next_attempt_at = datetime.now(UTC) - timedelta(hours=1)
+    db.session.commit()
+    round_began = datetime.now(UTC) - timedelta(minutes=20)
+    claimed = mail._claim_next(round_began)
+    assert claimed is not None and claimed.claimed_at > datetime.now(UTC) - timedelta(minutes=1)

@@ -33,6 +33,7 @@ NOT_ONE_LINE = [
     "Override \u202eevil\u202c",
     "Isolate \u2066x\u2069",
     "Right-to-left mark\u200f",
+    "Arabic letter mark\u061c",
     "Zero\u200bwidth",
     "Word\u2060joiner",
     "\ufeffByte-order mark",
@@ -141,3 +142,27 @@ def test_a_meeting_outside_the_years_the_app_takes_is_refused(app, organiser, st
     refused = organiser.post("/events/new?lang=en", event_form(starts_at=starts))
     assert refused.status_code == 400 and "Give a date from 1990 to 2100." in refused.get_data(as_text=True)
     assert _meetings(app) == before
+
+
+def test_an_invitee_spreadsheet_refuses_a_name_on_two_lines(app):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from participants.importer import import_invitees
+    from tests import factories
+
+    event_id = factories.meeting(app, slug="imported")
+    workbook = Workbook()
+    workbook.active.append(["E-mail", "Title", "Given name", "Family name", "Function", "Delegation", "Language"])
+    workbook.active.append(["anna@example.org", "Ms", "Anna", "Petrova\nBcc: x@example.org", "", "", "en"])
+    workbook.active.append(["omar@example.org", "Mr", "Omar\u202e", "Haddad", "", "", "en"])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    with app.app_context():
+        created, _already, problems = import_invitees(db.session.get(Event, event_id), buffer.getvalue())
+        assert created == 0
+        assert [(problem.row, problem.messages) for problem in problems] == [
+            (2, [str(SINGLE_LINE_MESSAGE)]),
+            (3, [str(SINGLE_LINE_MESSAGE)]),
+        ]
