@@ -17,7 +17,7 @@ from agenda.labels import SESSION_KIND_LABELS
 from agenda.models import Session
 from agenda.services import SessionData, draft_data
 from core.db import db
-from core.forms import Form, MultiCheckboxField, TranslatedFieldsMixin, add_translated_fields, choices
+from core.forms import Form, LinesOfOneLine, MultiCheckboxField, TranslatedFieldsMixin, add_translated_fields, choices
 from core.i18n import LANGUAGES, language_name
 from core.roles import ORGANISER, RAPPORTEUR
 from core.rules import roles_with
@@ -39,7 +39,7 @@ class SessionForm(TranslatedFieldsMixin, Form):
     speakers = TextAreaField(
         _l("Speakers"),
         description=_l("One per line: Name (Affiliation)."),
-        validators=[Length(max=10000)],
+        validators=[Length(max=10000), LinesOfOneLine()],
     )
     rapporteur_id = SelectField(_l("Rapporteur"), coerce=lambda value: int(value) if value else None)
     interpretation_languages = MultiCheckboxField(_l("Interpretation"))

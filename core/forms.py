@@ -6,9 +6,11 @@ from datetime import date, datetime
 from flask import flash
 from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeField, PasswordField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
 from core.i18n import LANGUAGES, language_name
 from core.params import EARLIEST, LATEST
@@ -36,6 +38,16 @@ class Form(FlaskForm):
 
 def _in_range(value: date | datetime) -> bool:
     return EARLIEST <= (value.date() if isinstance(value, datetime) else value) <= LATEST
+
+
+class LinesOfOneLine:
+    """For a text area holding a list, one item per line (speakers): each line is held to the single-line rule."""
+
+    message = _l("Write one item per line, without control characters or invisible formatting characters.")
+
+    def __call__(self, _form, field) -> None:
+        if any(not is_single_line(line) for line in (field.data or "").splitlines()):
+            raise ValidationError(str(self.message))
 
 
 def _single_line(field) -> bool:

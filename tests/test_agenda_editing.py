@@ -320,3 +320,13 @@ def test_a_move_alone_is_listed_as_moved_and_nothing_else(app):
     ]
     after = [{**before[0], "starts_at": "3", "ends_at": "4", "sequence": 1, "last_modified": "y"}]
     assert compare(before, after) == {"moved": ["a"]}
+
+
+@pytest.mark.parametrize("speakers", ["Expert (Interpol)\nExpert\u202e (UNODC)", "Expert\t(Interpol)", "A\x1bB"])
+def test_each_speaker_line_is_held_to_the_single_line_rule(organiser, app, speakers):
+    make_event(app)
+    organiser.get("/events/vienna-2026/agenda/sessions/new")
+    response = organiser.post("/events/vienna-2026/agenda/sessions/new?lang=en", session_form(speakers=speakers))
+    assert response.status_code == 400
+    assert "Write one item per line" in unescape(response.get_data(as_text=True))
+    assert sessions(app) == []
