@@ -39,7 +39,7 @@ def template() -> bytes:
 def import_invitees(event: Event, upload: bytes) -> tuple[int, int, list[RowProblem]]:
     """(invitations created, already invited, problems); with any problem nothing is written."""
     problems: list[RowProblem] = []
-    people: list[services.PersonData] = []
+    entries: list[tuple[services.PersonData, dict]] = []
     seen: dict[str, int] = {}
     directory = services.Directory()
     for number, values in read_rows(upload, len(COLUMNS), MAX_BYTES, MAX_ROWS):
@@ -64,10 +64,8 @@ def import_invitees(event: Event, upload: bytes) -> tuple[int, int, list[RowProb
             problems.append(RowProblem(number, messages))
         elif resolved["email"]:
             seen[resolved["email"]] = number
-            people.append(data)
+            entries.append((data, resolved))
     if problems:
         return 0, 0, problems
-    directory.load_people(list(seen))
-    saved = [services.merge_person(data, directory) for data in people]
-    created, already = services.invite(event, saved)
+    created, already = services.invite_listed(event, services.merge_people(entries))
     return created, already, []

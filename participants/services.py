@@ -6,11 +6,12 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
+from core import bulk
 from core.db import db, utcnow
 from core.errors import Refused
 from core.i18n import LANGUAGES
@@ -60,25 +61,18 @@ class PersonData:
 
 
 class Directory:
-    """Delegations and people as an import names them, each read once: a spreadsheet of thousands of invitees is
-    checked (twice: every row first, then each as it is saved) without a query per row."""
+    """Delegations as an import names them, read once: a spreadsheet of thousands of invitees is checked (twice:
+    every row first, then each as it is saved) without a query per row."""
 
     def __init__(self):
         self._delegations: dict[str, Delegation] | None = None
-        self._people: dict[str, Person] | None = None
 
     def delegation(self, code: str) -> Delegation | None:
         if self._delegations is None:
             self._delegations = {d.code: d for d in db.session.scalars(select(Delegation))}
         return self._delegations.get(code)
 
-    def load_people(self, emails: list[str]) -> None:
-        """Those of these addresses already in the directory, in one query, for person() to find."""
-        self._people = {p.email: p for p in db.session.scalars(select(Person).where(Person.email.in_(emails)))}
-
     def person(self, email: str) -> Person | None:
-        if self._people is not None:
-            return self._people.get(email)
         return db.session.scalar(select(Person).where(Person.email == email))
 
 
@@ -106,15 +100,27 @@ class PersonExists(ParticipantsError):
         self.person = person
 
 
-def _write_person(person: Person, data: PersonData, resolved: dict, flush: bool = True) -> Person:
-    person.email = resolved["email"]
-    person.given_name, person.family_name = data.given_name.strip(), data.family_name.strip()
-    person.honorific, person.function = data.honorific.strip(), data.function.strip()
-    person.language = data.language
+def _person_values(data: PersonData, resolved: dict) -> dict:
+    delegation = resolved["delegation"]
+    return {
+        "email": resolved["email"],
+        "given_name": data.given_name.strip(),
+        "family_name": data.family_name.strip(),
+        "honorific": data.honorific.strip(),
+        "function": data.function.strip(),
+        "language": data.language,
+        "delegation_id": delegation.id if delegation is not None else None,
+    }
+
+
+def _write_person(person: Person, data: PersonData, resolved: dict) -> Person:
+    values = _person_values(data, resolved)
+    del values["delegation_id"]  # set through the relationship, which the page shows next
+    for name, value in values.items():
+        setattr(person, name, value)
     person.delegation = resolved["delegation"]
     db.session.add(person)
-    if flush:
-        db.session.flush()
+    db.session.flush()
     return person
 
 
@@ -152,12 +158,33 @@ def find_or_add_person(data: PersonData, directory: Directory | None = None) -> 
     return directory.person(resolved["email"]) or _write_person(Person(), data, resolved)
 
 
-def merge_person(data: PersonData, directory: Directory) -> Person:
-    """An organiser's spreadsheet of invitees: its rows are the organiser's own up-to-date entries, so they
-    replace what the directory holds for those addresses (and add the others)."""
-    resolved = _checked(data, directory)
-    # Written with the invitations, in one flush for the whole file.
-    return _write_person(directory.person(resolved["email"]) or Person(), data, resolved, flush=False)
+def merge_people(entries: list[tuple[PersonData, dict]]) -> list[tuple[int, str]]:
+    """An organiser's spreadsheet of invitees, checked (check_person): its rows are the organiser's own up-to-date
+    entries, so they replace what the directory holds for those addresses and add the others, in a few statements
+    whatever their number. Each row's (person id, language), in the file's order."""
+    table = Person.__table__
+    wanted = {resolved["email"]: _person_values(data, resolved) for data, resolved in entries}
+    if not wanted:
+        return []
+    columns = list(next(iter(wanted.values())))
+    held = {
+        row.email: row
+        for row in db.session.execute(
+            select(table.c.id, *(table.c[name] for name in columns)).where(table.c.email.in_(list(wanted)))
+        )
+    }
+    bulk.update_rows(
+        table,
+        [
+            {"id": row.id, **values}
+            for email, values in wanted.items()
+            if (row := held.get(email)) is not None and any(getattr(row, name) != values[name] for name in columns)
+        ],
+    )
+    new = [email for email in wanted if email not in held]
+    ids = dict(zip(new, bulk.reserve_ids(table, len(new)), strict=True))
+    bulk.insert_rows(table, [{"id": ids[email], **wanted[email]} for email in new])
+    return [(held[email].id if email in held else ids[email], values["language"]) for email, values in wanted.items()]
 
 
 def save_delegation(code: str, kind: str, name: dict, actor_code: str = "", delegation: Delegation | None = None):
@@ -212,44 +239,54 @@ def invitation_link_token(invitation: Invitation) -> str:
     return tokens.token(tokens.INVITATION, invitation.id, invitation.token_nonce)
 
 
-def _new_invitation(event: Event, person: Person, seal: bool = True) -> Invitation:
-    """A draft invitation; its link's hash needs the row's id, so it is sealed after a flush (here, or by the
-    caller once for many: a spreadsheet of ten thousand invitees is two batched statements, not twenty thousand)."""
-    invitation = Invitation(
-        event_id=event.id,
-        person=person,
-        language=person.language,
-        status=InvitationStatus.DRAFT,
-        expires_at=event.registration_deadline or event.ends_at,
-        token_nonce=tokens.new_nonce(),
-        # Replaced by the real hash once the row has its id (the token depends on it).
-        token_hash=secrets.token_hex(32),
-    )
+def _invitation_values(event: Event, invitation_id: int, person_id: int, language: str) -> dict:
+    """A draft invitation's columns; its link's token depends on its id, so the id is taken first."""
+    nonce = tokens.new_nonce()
+    return {
+        "id": invitation_id,
+        "event_id": event.id,
+        "person_id": person_id,
+        "language": language,
+        "status": InvitationStatus.DRAFT,
+        "expires_at": event.registration_deadline or event.ends_at,
+        "token_nonce": nonce,
+        "token_hash": tokens.token_hash(tokens.token(tokens.INVITATION, invitation_id, nonce)),
+    }
+
+
+def _new_invitation(event: Event, person: Person) -> Invitation:
+    db.session.flush()  # a person new to the directory gets an id; ids taken below are not taken twice
+    invitation_id = bulk.reserve_ids(Invitation.__table__, 1)[0]
+    invitation = Invitation(**_invitation_values(event, invitation_id, person.id, person.language))
     db.session.add(invitation)
-    if seal:
-        _seal([invitation])
-    return invitation
-
-
-def _seal(new: list[Invitation]) -> None:
     db.session.flush()
-    for invitation in new:
-        invitation.token_hash = tokens.token_hash(invitation_link_token(invitation))
+    return invitation
 
 
 def invite(event: Event, people_to_invite: list[Person]) -> tuple[int, int]:
     """Invitations (drafts) for those not yet invited to the event: (created, already invited)."""
     db.session.flush()  # people new to the directory get their ids, in one batch
+    return invite_listed(event, [(person.id, person.language) for person in people_to_invite])
+
+
+def invite_listed(event: Event, invitees: list[tuple[int, str]]) -> tuple[int, int]:
+    """Invitations (drafts) for those of these (person id, language) not yet invited, written in two statements
+    however many: (created, already invited)."""
     invited = set(db.session.scalars(select(Invitation.person_id).where(Invitation.event_id == event.id)))
-    new = []
-    for person in people_to_invite:
-        if person.id in invited:
-            continue
-        new.append(_new_invitation(event, person, seal=False))
-        invited.add(person.id)
-    _seal(new)
-    db.session.flush()
-    return len(new), len(people_to_invite) - len(new)
+    new: dict[int, str] = {}
+    for person_id, language in invitees:
+        if person_id not in invited:
+            new.setdefault(person_id, language)
+    table = Invitation.__table__
+    ids = bulk.reserve_ids(table, len(new))
+    bulk.insert_rows(
+        table,
+        [
+            _invitation_values(event, invitation_id, person_id, language)
+            for invitation_id, (person_id, language) in zip(ids, new.items(), strict=True)
+        ],
+    )
+    return len(new), len(invitees) - len(new)
 
 
 def invite_delegations(event: Event, codes: list[str]) -> tuple[int, int]:
@@ -286,10 +323,19 @@ def find_invitation(token: str) -> Invitation | None:
 
 
 def mark_opened(invitation: Invitation) -> None:
-    if INVITATION_TRANSITIONS.allows(invitation.status, "open"):
-        invitation.status = INVITATION_TRANSITIONS.check(invitation.status, "open")
-        invitation.opened_at = utcnow()
-        db.session.flush()
+    """The first visit to the link. It comes in a reading request, which locks nothing, so the step is taken in
+    one conditional UPDATE: an answer committed since the invitation was read (from another tab) is never
+    overwritten."""
+    if not INVITATION_TRANSITIONS.allows(invitation.status, "open"):
+        return
+    step = INVITATION_TRANSITIONS.steps["open"]
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.status.in_(step.sources))
+        .values(status=step.target, opened_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(invitation)
 
 
 def mark_sent(invitation: Invitation) -> bool:

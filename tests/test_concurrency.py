@@ -106,3 +106,35 @@ def test_an_approval_clicked_twice_at_once_approves_once(app):
     assert [registration.status for registration in registrations(app)] == ["confirmed"]
     with app.app_context():
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
+
+
+def test_opening_an_invitation_never_overwrites_an_answer_committed_meanwhile(app):
+    """Following an invitation link marks the invitation opened: a GET, which takes no lock. The invitee answers in
+    another tab, and that answer is committed between the GET's reading the invitation and its marking it: the
+    answer stays, and the page still answers."""
+    from sqlalchemy import event as sa_event
+    from sqlalchemy import text
+
+    from participants.models import Invitation
+    from tests import factories
+
+    invitation_id, token = factories.invitation(app, make_event(app), status="sent")
+    with app.app_context():
+        engine = db.engine
+    answered = []
+
+    def meanwhile(_conn, _cursor, statement, *_args) -> None:
+        if statement.startswith("UPDATE invitations") and not answered:
+            answered.append(True)
+            with engine.connect() as other:  # another request: its own connection and transaction
+                other.execute(text("UPDATE invitations SET status = 'accepted' WHERE id = :id"), {"id": invitation_id})
+                other.commit()
+
+    sa_event.listen(engine, "before_cursor_execute", meanwhile)
+    try:
+        response = app.test_client().get(f"/invitations/{token}?lang=en")
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", meanwhile)
+    assert answered and response.status_code == 200
+    with app.app_context():
+        assert db.session.get(Invitation, invitation_id).status == "accepted"
