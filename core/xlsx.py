@@ -98,13 +98,27 @@ class SpreadsheetRefused(ValueError):
 # What an import's file may unpack to: ten thousand rows of twenty columns take a few megabytes of XML; a
 # "zip bomb" of 2 MB can unpack to 700 MB, all of which openpyxl would hold in memory.
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
-_UNIQUE_COUNT = re.compile(rb'uniqueCount="(\d+)"')
+# The start of one item of the shared strings part, <si> or <x:si …>; its count is what openpyxl would build.
+_STRING_ITEM = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+
+
+def _count_strings(part) -> int:
+    """The items of a shared strings part, read a megabyte at a time: the count it declares may be a lie."""
+    count, carry = 0, b""
+    while chunk := part.read(1024 * 1024):
+        data = carry + chunk
+        # An item may be cut in two by the chunk's end: what follows the last "<" waits for the next chunk.
+        cut = data.rfind(b"<")
+        cut = len(data) if cut == -1 else cut
+        count += len(_STRING_ITEM.findall(data, 0, cut))
+        carry = data[cut:]
+    return count + len(_STRING_ITEM.findall(carry))
 
 
 def _check_archive(upload: bytes, columns: int, max_rows: int) -> None:
-    """Refuses, before openpyxl reads anything, a file that would unpack to too much or hold more distinct texts
-    than its cells could: both are read from the archive's directory and the first bytes of its strings part.
-    Python's zipfile never unpacks a member beyond the size the directory declares."""
+    """Refuses, before openpyxl reads anything, a file that would unpack to too much (as its directory declares:
+    Python's zipfile never unpacks a member beyond that) or hold more distinct texts than its cells could (counted
+    in its strings part, a stream of at most MAX_UNPACKED_BYTES)."""
     try:
         archive = zipfile.ZipFile(BytesIO(upload))
     except (zipfile.BadZipFile, OSError, ValueError) as error:
@@ -118,8 +132,8 @@ def _check_archive(upload: bytes, columns: int, max_rows: int) -> None:
         strings = next((m for m in members if m.filename.lower() == "xl/sharedstrings.xml"), None)
         if strings is not None:
             with archive.open(strings) as part:
-                found = _UNIQUE_COUNT.search(part.read(4096))
-            if found and int(found.group(1)) > (max_rows + 1) * columns:
+                texts = _count_strings(part)
+            if texts > (max_rows + 1) * columns:
                 raise SpreadsheetRefused(_("The file holds more texts than %(count)d rows can.", count=max_rows))
 
 
