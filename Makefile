@@ -42,6 +42,8 @@ lock: | $(BIN)/python
 # Compiled catalogs are build output, made from the committed .po files on every run and test.
 translations: $(RUNTIME_INSTALLED)
 	$(BIN)/pybabel compile --directory translations --domain messages --statistics 2>&1 | tail -n 6
+	# Flask-Security's own messages (password rules, wrong current password), from its translators.
+	$(BIN)/pybabel compile --directory translations --domain flask_security 2>&1 | tail -n 5
 
 # Pull new strings from code and templates, then merge them into the six catalogs for translation.
 extract-translations: $(RUNTIME_INSTALLED)

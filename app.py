@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import SecurityError
 
+from accounts import security as accounts_security
 from core import api, i18n, security, urls
 from core.config import from_environment, validate
 from core.db import db, engine_options, init_sqlite, init_unit_of_work, migrate
@@ -57,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     security.init_app(app)
+    accounts_security.init_app(app)
     urls.init_app(app)
     i18n.init_app(app)
 

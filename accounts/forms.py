@@ -1,15 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from accounts.tokens import MAX_NAME_LENGTH
 from core.forms import Form, choices
 from core.i18n import LANGUAGE_NAMES, is_known_zone, zone_choices
-
-
-class LoginForm(Form):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()])
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
 class ProfileForm(Form):

@@ -1,10 +1,11 @@
+import uuid
 from datetime import datetime
 
-from flask import current_app
-from flask_login import UserMixin
+from flask_security import UserMixin
+from flask_security.utils import hash_password, verify_password
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from core.db import UTCDateTime, db, enum_type, utcnow
 from core.rules import Role
@@ -17,7 +18,12 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # Flask-Security's name for the hash (argon2id); the column keeps its name.
+    password: Mapped[str] = mapped_column("password_hash", String(255))
+    # Which sessions are this account's: the session cookie names it, and a new one (sign-out, a new password)
+    # ends every session signed in before, on every device.
+    fs_uniquifier: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: uuid.uuid4().hex)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
     # The organising body whose staff the user is (ODIHR, the Secretariat …): rights given to that body's staff on
     # a meeting are theirs too. Only organisers hold such rights.
@@ -29,17 +35,25 @@ class User(UserMixin, db.Model):
 
     body: Mapped[Actor | None] = relationship()
 
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
     def set_password(self, password: str) -> None:
-        # scrypt: memory-hard, Werkzeug's default; the tests choose a cheap method (the hash names its own method,
-        # so checking follows whatever made it).
-        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.password = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return verify_password(password, self.password)
+
+    def verify_and_update_password(self, password: str) -> bool:
+        """Also takes the hashes made before Flask-Security (Werkzeug's scrypt or pbkdf2), and replaces such a hash
+        with an argon2id one once its password is given."""
+        if self.password.startswith(LEGACY_HASH_PREFIXES):
+            if not check_password_hash(self.password, password):
+                return False
+            self.set_password(password)
+            return True
+        return super().verify_and_update_password(password)
+
+
+# How Werkzeug's hashes begin ("scrypt:32768:8:1$…", "pbkdf2:sha256:…"); argon2's begin with "$argon2".
+LEGACY_HASH_PREFIXES = ("scrypt:", "pbkdf2:")
 
 
 class LoginAttempt(db.Model):

@@ -1,4 +1,4 @@
-"""Users, sign-in and its throttle."""
+"""Users, and the throttle of failed sign-ins (Flask-Security signs in: accounts.security)."""
 
 from datetime import timedelta
 
@@ -12,8 +12,6 @@ from core.db import db, utcnow
 from core.i18n import LANGUAGES, is_known_zone
 from core.rules import ROLES
 from plan.models import Actor
-
-MIN_PASSWORD_LENGTH = 10
 
 
 class AccountError(ValueError):
@@ -37,8 +35,10 @@ def create_user(
     email = normalise_email(email)
     if role not in ROLES:
         raise AccountError(_l("Unknown role. Choose one of: %(roles)s.", roles=", ".join(ROLES)))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(_l("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
+    # Flask-Security's rules for any new password: its length and its strength (zxcvbn).
+    problems, password = current_app.extensions["security"].password_util.validate(password, True, email=email)
+    if problems:
+        raise AccountError(" ".join(str(problem) for problem in problems))
     if language not in LANGUAGES:
         raise AccountError(_l("Unknown language."))
     if not is_known_zone(timezone):
@@ -63,12 +63,9 @@ def _recent_failures(email: str) -> int:
     return db.session.scalar(query) or 0
 
 
-def authenticate(email: str, password: str, remote_addr: str = "") -> User | None:
-    """The user when the password is right; None when wrong; TooManyAttempts once the throttle is reached.
-
-    The throttle counts per e-mail address, so guessing one account's password is slowed down whoever tries.
-    """
-    email = email.strip().lower()
+def check_throttle(email: str) -> None:
+    """TooManyAttempts once the address has had too many failed sign-ins; they are counted per address, so that
+    guessing one account's password is slowed down whoever tries."""
     if _recent_failures(email) >= current_app.config["LOGIN_THROTTLE_LIMIT"]:
         raise TooManyAttempts(
             _l(
@@ -76,14 +73,16 @@ def authenticate(email: str, password: str, remote_addr: str = "") -> User | Non
                 minutes=current_app.config["LOGIN_THROTTLE_WINDOW_MINUTES"],
             )
         )
-    user = db.session.scalar(select(User).where(User.email == email))
-    if user is None or not user.active or not user.check_password(password):
-        db.session.add(LoginAttempt(email=email, remote_addr=remote_addr[:64]))
-        db.session.flush()
-        return None
+
+
+def record_failure(email: str, remote_addr: str) -> None:
+    db.session.add(LoginAttempt(email=email, remote_addr=remote_addr[:64]))
+    db.session.flush()
+
+
+def forget_failures(email: str) -> None:
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
     db.session.flush()
-    return user
 
 
 def update_preferences(user: User, name: str, language: str, timezone: str) -> None:

@@ -1,61 +1,13 @@
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from accounts import services, tokens
-from accounts.forms import ApiTokenForm, LoginForm, ProfileForm
-from accounts.models import User
-from core.db import db
+from accounts.forms import ApiTokenForm, ProfileForm
 from core.forms import ActionForm, show_errors
-from core.security import login_manager
-from core.urls import local_path
 
 blueprint = Blueprint("accounts", __name__)
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
-
-
-def _safe_next(target: str | None) -> str:
-    # Only paths on this site: an open redirect would let a phishing link borrow our login page.
-    return local_path(target) or url_for("core.home")
-
-
-@blueprint.route("/login", methods=["GET", "POST"])
-def login():
-    form = LoginForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "")
-        except services.TooManyAttempts as refusal:
-            flash(str(refusal), "error")
-            status = 429
-        else:
-            if user is None:
-                # Refused, and the failure is kept: the throttle counts it (an answer of 401 commits nothing).
-                db.session.commit()
-                flash(_("The e-mail address or the password is wrong."), "error")
-                status = 401
-            else:
-                login_user(user)
-                session["lang"] = user.language
-                flash(_("You are signed in."), "success")
-                return redirect(_safe_next(request.args.get("next")))
-    elif form.is_submitted():
-        status = 400
-    return render_template("accounts/login.html", form=form), status
-
-
-@blueprint.post("/logout")
-@login_required
-def logout():
-    logout_user()
-    flash(_("You are signed out."), "success")
-    return redirect(url_for("core.home"))
 
 
 def _profile_page(form: ProfileForm | None = None, token_form: ApiTokenForm | None = None, new_token: str = ""):

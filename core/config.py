@@ -70,7 +70,6 @@ def from_environment(instance_path: Path) -> dict:
         # memory:// counts per process; with several workers or instances, redis://host:6379 shares the counts.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "follow-up-api"),
-        "PASSWORD_HASH_METHOD": "scrypt",
         "LOGIN_THROTTLE_LIMIT": _number("LOGIN_THROTTLE_LIMIT", 5),
         "LOGIN_THROTTLE_WINDOW_MINUTES": _number("LOGIN_THROTTLE_WINDOW_MINUTES", 15),
     }

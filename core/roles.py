@@ -3,11 +3,10 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user
 
 from core.rules import Role, has_role
-from core.security import login_manager
 
 ADMIN, ORGANISER, RAPPORTEUR, PARTICIPANT = Role
 
@@ -20,7 +19,7 @@ def role_required(*roles: Role) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                return login_manager.unauthorized()
+                return current_app.login_manager.unauthorized()
             if not has_role(current_user, *roles):
                 abort(403)
             return view(*args, **kwargs)

@@ -3,12 +3,9 @@
 import json
 
 from flask import Flask, abort, current_app, request
-from flask_login import LoginManager, current_user
+from flask_login import current_user
 
 from core.rules import can
-
-login_manager = LoginManager()
-
 
 # The deepest JSON body taken: the API's models nest three levels; a parser would recurse into a deeper one.
 MAX_JSON_DEPTH = 32
@@ -78,9 +75,7 @@ def add_security_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    login_manager.init_app(app)
     # Templates ask the same rules as the views: {% if can("programme", event) %}.
     app.jinja_env.globals["can"] = lambda right, subject: can(current_user, right, subject)
-    login_manager.login_view = "accounts.login"
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)

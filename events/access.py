@@ -3,12 +3,11 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort
+from flask import abort, current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.api import ApiError
-from core.security import login_manager
 from events import rules, services
 from events.models import Event, Series
 
@@ -16,7 +15,7 @@ from events.models import Event, Series
 def load_for_page(subject: Event | Series | None, right: str | None = None):
     """404 when the reader may not see it (or it does not exist); without the right: sign in first, else 403."""
     if right is not None and not current_user.is_authenticated:
-        abort(login_manager.unauthorized())
+        abort(current_app.login_manager.unauthorized())
     try:
         rules.check(current_user, subject, right)
     except rules.NotVisible:

@@ -57,8 +57,12 @@ def app(tmp_path_factory):
             "SERVER_NAME": "localhost",
             "PUBLIC_URL": "http://localhost",
             "MATERIALS_STORAGE": str(tmp_path_factory.mktemp("materials")),
-            # One iteration instead of scrypt's deliberate cost: the suite signs in hundreds of times.
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+            # argon2 at its cheapest instead of its deliberate cost: the suite signs in hundreds of times.
+            "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": {
+                "argon2__rounds": 1,
+                "argon2__memory_cost": 8,
+                "argon2__parallelism": 1,
+            },
         }
     )
     with application.app_context():

@@ -73,7 +73,11 @@ def public_site(app):
             {
                 "TESTING": True,
                 "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+                "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": {
+                    "argon2__rounds": 1,
+                    "argon2__memory_cost": 8,
+                    "argon2__parallelism": 1,
+                },
                 "PUBLIC_URL": "https://meetings.example.org",
                 **settings,
             }

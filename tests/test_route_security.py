@@ -20,7 +20,11 @@ PUBLIC = {
     "core.home",
     "core.healthz",
     "static",
-    "accounts.login",
+    "security.login",
+    # Anyone may sign out; for someone not signed in it does nothing.
+    "security.logout",
+    "security.forgot_password",
+    "security.reset_password",
     "plan.index",
     "plan.paragraph",
     "plan.actor",
@@ -67,8 +71,11 @@ PUBLIC = {
     "api_outcomes.get_outcome",
 }
 TOKEN_PAGES = {"agenda.personal_calendar", "participants.manage", "participants.feed", "participants.invitation"}
+# A made-up token in a link to choose a new password leads back to asking for a new link.
+TOKEN_PAGES_THAT_REDIRECT = {"security.reset_password": "/password/reset"}
 SIGNED_IN = {
-    "accounts.logout",
+    "security.change_password",
+    "security.verify",
     "accounts.profile",
     "accounts.create_token",
     "accounts.revoke_token",
@@ -214,10 +221,14 @@ def test_public_pages_answer_without_sign_in(browser, demo, app):
     values = _values(app)
     checked = set()
     for endpoint, url, methods in [*_routes(app, values), *_routes(app, values, api=True)]:
-        if endpoint in PUBLIC and "GET" in methods and endpoint not in TOKEN_PAGES:
+        if endpoint in TOKEN_PAGES_THAT_REDIRECT:
+            response = browser.get(url)
+            assert (response.status_code, response.location) == (302, TOKEN_PAGES_THAT_REDIRECT[endpoint]), endpoint
+            checked.add(endpoint)
+        elif endpoint in PUBLIC and "GET" in methods and endpoint not in TOKEN_PAGES:
             assert browser.get(url).status_code == 200, endpoint
             checked.add(endpoint)
         elif endpoint in TOKEN_PAGES:
             assert browser.get(url).status_code == 404, endpoint  # a made-up token opens nothing
             checked.add(endpoint)
-    assert checked >= TOKEN_PAGES and len(checked) == 42  # every public page and API read, the token pages
+    assert checked >= TOKEN_PAGES and len(checked) == 44  # every public page and API read, the token pages
