@@ -106,6 +106,7 @@ bench: translations $(TEST_INSTALLED) /usr/bin/wrk
 	$(BIN)/python -m benchmarks.participants
 	$(BIN)/python -m benchmarks.api
 	$(BIN)/python -m benchmarks.outbox
+	$(BIN)/python -m benchmarks.accounts
 	$(BIN)/python -m benchmarks.load
 
 # Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml): each rule broken one change at a time, and

@@ -10,6 +10,7 @@ from flask_openapi3 import Info, OpenAPI
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from accounts import security as accounts_security
 from core import api, i18n, security, urls
@@ -51,6 +52,9 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # The client's address and scheme as the proxies saw them: the sign-in throttle counts per client address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     init_sqlite(app)
@@ -99,9 +103,14 @@ def _register_blueprints(app: Flask) -> None:
     event_sections.register(materials_section)
 
     from events.signals import capacity_changed
-    from participants.services import promote_after_capacity_change
+    from participants.services import attach_registrations, promote_after_capacity_change
 
     capacity_changed.connect(promote_after_capacity_change)
+
+    from flask_security.signals import user_authenticated, user_confirmed
+
+    user_confirmed.connect(attach_registrations)
+    user_authenticated.connect(attach_registrations)
 
 
 def _register_api(app: OpenAPI) -> None:

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from accounts.models import User
-from core.db import db
+from core.db import db, utcnow
 
 DEMO_USERS = (
     ("admin@example.org", "admin-demo-2001", "admin", "Ana Administrator", "en", "Europe/Vienna"),
@@ -36,7 +36,7 @@ def seed() -> None:
     for email, password, role, name, language, timezone in DEMO_USERS:
         if email in existing:
             continue
-        user = User(email=email, role=role, name=name, language=language, timezone=timezone)
+        user = User(email=email, role=role, name=name, language=language, timezone=timezone, confirmed_at=utcnow())
         user.set_password(password)
         db.session.add(user)
     db.session.flush()

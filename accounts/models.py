@@ -60,7 +60,10 @@ class LoginAttempt(db.Model):
     """Failed sign-ins, kept in the database so the throttle holds across app instances."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_email_at", "email", "attempted_at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "attempted_at"),
+        Index("ix_login_attempts_remote_addr_at", "remote_addr", "attempted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))

@@ -13,21 +13,27 @@ from flask import Flask, current_app, g, make_response, render_template, request
 from flask_babel import force_locale, format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import user_logged_out
+from flask_login import current_user, user_logged_out
 from flask_security import MailUtil, PasswordUtil, Security, SQLAlchemySessionUserDatastore
 from flask_security.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
+    RegisterFormV2,
     ResetPasswordForm,
+    SendConfirmationForm,
     VerifyForm,
 )
 from flask_security.utils import password_length_validator
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
 from zxcvbn import zxcvbn
 
-from accounts import services
+from accounts import throttle
 from accounts.models import User
-from core.db import db
+from core.db import db, utcnow
+from core.forms import OneLine
+from core.i18n import current_language
 from core.mail import enqueue
 from core.rules import Role
 from core.urls import local_path, public_url
@@ -41,7 +47,10 @@ class Accounts(SQLAlchemySessionUserDatastore):
     def _prepare_create_user_args(self, **kwargs):
         kwargs = super()._prepare_create_user_args(**kwargs)
         kwargs.pop("roles", None)
-        kwargs.setdefault("role", Role.PARTICIPANT)
+        # Signing up never grants a right: the sign-up form has no role, and whatever is posted is not read.
+        kwargs["role"] = Role.PARTICIPANT
+        kwargs["email"] = kwargs["email"].lower()
+        kwargs.setdefault("language", current_language())
         return kwargs
 
 
@@ -57,7 +66,7 @@ class SiteLabels:
 
 
 class ThrottledLoginForm(SiteLabels, LoginForm):
-    """Flask-Security's sign-in form, behind the throttle of failed attempts (accounts.services)."""
+    """Flask-Security's sign-in form, behind the throttle of failed attempts (accounts.throttle)."""
 
     def validate_next(self, field) -> None:
         # A `next` that leaves the site is dropped, not refused: the right password still signs in (to the home page).
@@ -65,18 +74,35 @@ class ThrottledLoginForm(SiteLabels, LoginForm):
 
     def validate(self, **kwargs) -> bool:
         email = (self.email.data or "").strip().lower()
-        try:
-            services.check_throttle(email)
-        except services.TooManyAttempts as refusal:
+        address = request.remote_addr or ""
+        wait = throttle.wait_before_attempt(email, address, known=throttle.is_known(request, email))
+        if wait:
             g.sign_in_throttled = True
-            self.form_errors.append(str(refusal))
+            self.form_errors.append(
+                _("Too many failed sign-in attempts. Try again in %(wait)s.", wait=format_timedelta(wait, threshold=1))
+            )
             return False
         if super().validate(**kwargs):
-            services.forget_failures(email)
+            throttle.forget_failures(email)
             return True
         if email:
-            services.record_failure(email, request.remote_addr or "")
+            throttle.record_failure(email, address)
         return False
+
+
+class SiteRegisterForm(SiteLabels, RegisterFormV2):
+    """Sign-up: a name, an address to confirm, a password; the account is a participant's."""
+
+    labels = {
+        "email": _l("E-mail address"),
+        "password": _l("Password"),
+        "password_confirm": _l("The password again"),
+    }
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), OneLine()])
+
+
+class SiteSendConfirmationForm(SiteLabels, SendConfirmationForm):
+    labels = {"email": _l("E-mail address")}
 
 
 class SiteForgotPasswordForm(SiteLabels, ForgotPasswordForm):
@@ -151,16 +177,26 @@ def _sign_in_status(view):
         elif response.location is not None:
             # Only to a path of this site, after the normalisation browsers apply (core.urls.local_path).
             response.location = local_path(response.location) or url_for("core.home")
+            if current_user.is_authenticated:
+                throttle.remember_browser(request, response, current_user)
         return response
 
     return sign_in
 
 
-# What each Flask-Security mail says, in the reader's language: (its subject, its template).
+# What each Flask-Security mail says, in the reader's language: its subject and its template.
 MAILS = {
+    "welcome": (lambda: _("Confirm your e-mail address"), "accounts/mail/confirm.txt"),
+    "confirmation_instructions": (lambda: _("Confirm your e-mail address"), "accounts/mail/confirm.txt"),
+    "welcome_existing": (lambda: _("You already have an account"), "accounts/mail/already_registered.txt"),
     "reset_instructions": (lambda: _("Choose a new password"), "accounts/mail/reset_instructions.txt"),
     "reset_notice": (lambda: _("Your password has been changed"), "accounts/mail/password_changed.txt"),
     "change_notice": (lambda: _("Your password has been changed"), "accounts/mail/password_changed.txt"),
+}
+# The links a mail may carry: (the token Flask-Security hands over, the page it opens, how long it works).
+LINKS = {
+    "reset": ("reset_token", "security.reset_password", "SECURITY_RESET_PASSWORD_WITHIN"),
+    "confirm": ("confirmation_token", "security.confirm_email", "SECURITY_CONFIRM_EMAIL_WITHIN"),
 }
 
 
@@ -172,18 +208,14 @@ class OutboxMail(MailUtil):
         user: User = kwargs["user"]
         make_subject, text = MAILS[template.rsplit("/", 1)[-1]]
         with force_locale(user.language):
-            link = public_url("security.reset_password", token=kwargs["reset_token"]) if "reset_token" in kwargs else ""
-            enqueue(
-                user.email,
-                make_subject(),
-                render_template(
-                    text,
-                    user=user,
-                    link=link,
-                    within=format_timedelta(current_app.config["SECURITY_RESET_PASSWORD_WITHIN"], threshold=1),
-                ),
-                language=user.language,
-            )
+            links, within = {}, {}
+            for name, (token, endpoint, validity) in LINKS.items():
+                if kwargs.get(token):
+                    links[name] = public_url(endpoint, token=kwargs[token])
+                    within[name] = format_timedelta(current_app.config[validity], threshold=1)
+            links["forgot"] = public_url("security.forgot_password")
+            body = render_template(text, user=user, links=links, within=within)
+            enqueue(user.email, make_subject(), body, language=user.language)
 
 
 def _end_every_session(_app, user: User, **_extra) -> None:
@@ -204,6 +236,15 @@ def init_app(app: Flask) -> None:
         "SECURITY_POST_LOGOUT_VIEW": "/",
         "SECURITY_RECOVERABLE": True,
         "SECURITY_RESET_URL": "/password/reset",
+        # Instants as the rest of the app keeps them: timezone-aware, in UTC.
+        "SECURITY_DATETIME_FACTORY": utcnow,
+        "SECURITY_REGISTERABLE": True,
+        "SECURITY_REGISTER_URL": "/sign-up",
+        "SECURITY_CONFIRMABLE": True,
+        "SECURITY_CONFIRM_URL": "/sign-up/confirm",
+        "SECURITY_CONFIRM_EMAIL_WITHIN": timedelta(days=2),
+        "SECURITY_AUTO_LOGIN_AFTER_CONFIRM": True,
+        "SECURITY_POST_CONFIRM_VIEW": "/",
         "SECURITY_CHANGEABLE": True,
         "SECURITY_CHANGE_URL": "/profile/password",
         "SECURITY_POST_CHANGE_VIEW": "/profile",
@@ -246,6 +287,8 @@ def init_app(app: Flask) -> None:
         app,
         Accounts(db.session, User, None),
         login_form=ThrottledLoginForm,
+        register_form=SiteRegisterForm,
+        send_confirmation_form=SiteSendConfirmationForm,
         forgot_password_form=SiteForgotPasswordForm,
         reset_password_form=SiteResetPasswordForm,
         change_password_form=SiteChangePasswordForm,

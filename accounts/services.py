@@ -1,13 +1,11 @@
-"""Users, and the throttle of failed sign-ins (Flask-Security signs in: accounts.security)."""
-
-from datetime import timedelta
+"""Users (Flask-Security signs them in: accounts.security; its throttle: accounts.throttle)."""
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
-from accounts.models import LoginAttempt, User
+from accounts.models import User
 from core.db import db, utcnow
 from core.i18n import LANGUAGES, is_known_zone
 from core.rules import ROLES
@@ -16,10 +14,6 @@ from plan.models import Actor
 
 class AccountError(ValueError):
     """A refusal to show the user as it is (its message is translatable)."""
-
-
-class TooManyAttempts(AccountError):
-    pass
 
 
 def normalise_email(email: str) -> str:
@@ -48,41 +42,14 @@ def create_user(
     body_id = db.session.scalar(select(Actor.id).where(Actor.code == body)) if body else None
     if body and body_id is None:
         raise AccountError(_l("Unknown body: %(codes)s.", codes=body))
-    user = User(email=email, role=role, name=name, language=language, timezone=timezone, body_id=body_id)
+    # An administrator vouches for the address: the account is confirmed as it is made.
+    user = User(
+        email=email, role=role, name=name, language=language, timezone=timezone, body_id=body_id, confirmed_at=utcnow()
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     return user
-
-
-def _recent_failures(email: str) -> int:
-    window = timedelta(minutes=current_app.config["LOGIN_THROTTLE_WINDOW_MINUTES"])
-    query = select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.email == email, LoginAttempt.attempted_at >= utcnow() - window
-    )
-    return db.session.scalar(query) or 0
-
-
-def check_throttle(email: str) -> None:
-    """TooManyAttempts once the address has had too many failed sign-ins; they are counted per address, so that
-    guessing one account's password is slowed down whoever tries."""
-    if _recent_failures(email) >= current_app.config["LOGIN_THROTTLE_LIMIT"]:
-        raise TooManyAttempts(
-            _l(
-                "Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
-                minutes=current_app.config["LOGIN_THROTTLE_WINDOW_MINUTES"],
-            )
-        )
-
-
-def record_failure(email: str, remote_addr: str) -> None:
-    db.session.add(LoginAttempt(email=email, remote_addr=remote_addr[:64]))
-    db.session.flush()
-
-
-def forget_failures(email: str) -> None:
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
-    db.session.flush()
 
 
 def update_preferences(user: User, name: str, language: str, timezone: str) -> None:

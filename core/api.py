@@ -44,6 +44,8 @@ Language = Literal["en", "fr", "de", "it", "ru", "es"]
 # A text in the languages it exists in, keyed by language code.
 Texts = dict[str, str]
 ShortText = Annotated[str, StringConstraints(max_length=500)]
+# A row's id in a path: what the databases can hold (SQLite refuses integers past 64 bits with an error, not a 404).
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
 
 

@@ -47,6 +47,9 @@ def from_environment(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": behind_tls,
         "BEHIND_TLS": behind_tls,
+        # How many proxies in front of the app set X-Forwarded-For and -Proto (Werkzeug's ProxyFix): behind TLS one
+        # (the documented set-up), else none, so that a client cannot choose the address the throttle counts.
+        "TRUSTED_PROXIES": _number("TRUSTED_PROXIES", 1 if behind_tls else 0, allow_zero=True),
         # The site's address as readers reach it: every link in mail, calendars and the API is built on it (never
         # on a request's Host header). Required behind TLS (production); the local default suits `make run`.
         "PUBLIC_URL": public_url,
@@ -72,11 +75,14 @@ def from_environment(instance_path: Path) -> dict:
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "follow-up-api"),
         "LOGIN_THROTTLE_LIMIT": _number("LOGIN_THROTTLE_LIMIT", 5),
         "LOGIN_THROTTLE_WINDOW_MINUTES": _number("LOGIN_THROTTLE_WINDOW_MINUTES", 15),
+        # Failed sign-ins from one client address, on any accounts, before it waits (accounts.throttle).
+        "LOGIN_ADDRESS_LIMIT": _number("LOGIN_ADDRESS_LIMIT", 50),
     }
 
 
-def _number(name: str, default: int, kind: type = int):
-    """A number from the environment, positive; anything else stops the app at start and says which setting."""
+def _number(name: str, default: int, kind: type = int, allow_zero: bool = False):
+    """A number from the environment, positive (or zero where allowed); anything else stops the app at start and
+    says which setting."""
     raw = os.environ.get(name, "")
     if raw == "":
         return default
@@ -84,8 +90,9 @@ def _number(name: str, default: int, kind: type = int):
         value = kind(raw)
     except ValueError:
         value = None
-    if value is None or value <= 0:
-        raise BadSetting(f"{name} must be a positive {'whole ' if kind is int else ''}number, not {raw!r}")
+    if value is None or value < 0 or (value == 0 and not allow_zero):
+        lowest = "zero or more" if allow_zero else f"a positive {'whole ' if kind is int else ''}number"
+        raise BadSetting(f"{name} must be {lowest}, not {raw!r}")
     return value
 
 

@@ -50,6 +50,14 @@ class LinesOfOneLine:
             raise ValidationError(str(self.message))
 
 
+class OneLine:
+    """The single-line rule as a validator, for the forms that are not this app's Form (Flask-Security's)."""
+
+    def __call__(self, _form, field) -> None:
+        if isinstance(field.data, str) and not is_single_line(field.data):
+            raise ValidationError(str(SINGLE_LINE_MESSAGE))
+
+
 def _single_line(field) -> bool:
     """Text inputs hold one line; text areas hold paragraphs; a password is checked as a whole, never shown."""
     return isinstance(field, StringField) and not isinstance(field, TextAreaField | PasswordField)

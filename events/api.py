@@ -20,6 +20,7 @@ from core.api import (
     Page,
     PageQuery,
     Patch,
+    RowId,
     ShortText,
     Strict,
     Texts,
@@ -298,7 +299,7 @@ class GrantBody(Strict):
 
 
 class GrantPath(MeetingPath):
-    grant_id: int
+    grant_id: RowId
 
 
 def _grant_out(grant) -> GrantOut:

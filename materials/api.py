@@ -15,6 +15,7 @@ from core.api import (
     Language,
     Page,
     PageQuery,
+    RowId,
     Texts,
     blueprint,
     in_range,
@@ -65,7 +66,7 @@ class MaterialsQuery(PageQuery):
 
 
 class MaterialPath(BaseModel):
-    material_id: int = Field(ge=1, le=2**31 - 1)
+    material_id: RowId
 
 
 def material_out(material: Material) -> MaterialOut:

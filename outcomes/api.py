@@ -18,6 +18,7 @@ from core.api import (
     Page,
     PageQuery,
     Patch,
+    RowId,
     Strict,
     Texts,
     blueprint,
@@ -73,7 +74,7 @@ class OutcomesQuery(PageQuery):
 
 
 class OutcomePath(BaseModel):
-    outcome_id: int = Field(ge=1, le=2**31 - 1)
+    outcome_id: RowId
 
 
 class OutcomeBody(Strict):

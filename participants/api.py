@@ -16,6 +16,7 @@ from core.api import (
     Page,
     PageQuery,
     Patch,
+    RowId,
     Strict,
     blueprint,
     check_if_match,
@@ -68,7 +69,7 @@ class InvitationBody(Strict):
 
 class InvitationPath(BaseModel):
     slug: str = Field(max_length=80)
-    invitation_id: int = Field(ge=1, le=2**31 - 1)
+    invitation_id: RowId
 
 
 class InvitationPatchBody(Patch):

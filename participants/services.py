@@ -664,6 +664,19 @@ def status_counts(event: Event) -> dict[str, int]:
     return dict(rows.all())
 
 
+def attach_registrations(_sender, user: User, **_extra) -> None:
+    """On an account's confirmation and at each sign-in: the registrations made with its address without it (before
+    it existed, or without signing in) become the account's. Only a confirmed address counts."""
+    if user.confirmed_at is None:
+        return
+    db.session.execute(
+        update(Registration)
+        .where(func.lower(Registration.email) == user.email.lower(), Registration.user_id.is_(None))
+        .values(user_id=user.id, version=Registration.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def registration_for_user(event: Event, user: User) -> Registration | None:
     """The signed-in user's registration for the meeting, made with their account."""
     if not user.is_authenticated:

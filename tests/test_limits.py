@@ -121,3 +121,22 @@ def test_a_damaged_sheet_is_refused_not_a_server_error(part, damage):
             target.writestr(item.filename, damage(data) if item.filename == part else data)
     with pytest.raises(SpreadsheetRefused):
         read_rows(buffer.getvalue(), columns=2, max_bytes=5 * 1024 * 1024, max_rows=10_000)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("delete", "/api/v1/meetings/bishkek-2001/team/{id}"),
+        ("get", "/api/v1/materials/{id}"),
+        ("patch", "/api/v1/meetings/bishkek-2001/invitations/{id}"),
+        ("get", "/api/v1/outcomes/{id}"),
+    ],
+)
+def test_an_id_in_an_api_path_past_what_a_database_holds_is_refused_not_a_server_error(app, demo, method, path):
+    """Found by the schemathesis run: DELETE …/team/27047963320815101223170046164992 answered 500 on SQLite."""
+    from tests.test_api import bearer, token_for
+
+    headers = bearer(token_for(app, "admin@example.org"))
+    for huge in (2**63, 10**32):
+        response = getattr(app.test_client(), method)(path.format(id=huge), headers=headers, json={})
+        assert response.status_code in (404, 422), (path, huge, response.status_code)

@@ -25,6 +25,9 @@ PUBLIC = {
     "security.logout",
     "security.forgot_password",
     "security.reset_password",
+    "security.register",
+    "security.send_confirmation",
+    "security.confirm_email",
     "plan.index",
     "plan.paragraph",
     "plan.actor",
@@ -71,8 +74,8 @@ PUBLIC = {
     "api_outcomes.get_outcome",
 }
 TOKEN_PAGES = {"agenda.personal_calendar", "participants.manage", "participants.feed", "participants.invitation"}
-# A made-up token in a link to choose a new password leads back to asking for a new link.
-TOKEN_PAGES_THAT_REDIRECT = {"security.reset_password": "/password/reset"}
+# A made-up token in a link to choose a new password, or to confirm an address, leads back to asking for a new link.
+TOKEN_PAGES_THAT_REDIRECT = {"security.reset_password": "/password/reset", "security.confirm_email": "/sign-up/confirm"}
 SIGNED_IN = {
     "security.change_password",
     "security.verify",
@@ -231,4 +234,4 @@ def test_public_pages_answer_without_sign_in(browser, demo, app):
         elif endpoint in TOKEN_PAGES:
             assert browser.get(url).status_code == 404, endpoint  # a made-up token opens nothing
             checked.add(endpoint)
-    assert checked >= TOKEN_PAGES and len(checked) == 44  # every public page and API read, the token pages
+    assert checked >= TOKEN_PAGES and len(checked) == 47  # every public page and API read, the token pages
