@@ -24,12 +24,13 @@ from flask_security.forms import (
     SendConfirmationForm,
     VerifyForm,
 )
+from flask_security.signals import password_reset, user_confirmed, user_registered
 from flask_security.utils import password_length_validator
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 from zxcvbn import zxcvbn
 
-from accounts import throttle
+from accounts import admin, throttle
 from accounts.models import User
 from core.db import db, utcnow
 from core.forms import OneLine
@@ -297,3 +298,6 @@ def init_app(app: Flask) -> None:
     app.view_functions["security.login"] = _sign_in_status(app.view_functions["security.login"])
     app.login_manager.login_view = "security.login"
     user_logged_out.connect(_end_every_session, app)
+    user_registered.connect(admin.record_signed_up, app)
+    user_confirmed.connect(admin.record_confirmed, app)
+    password_reset.connect(admin.confirm_by_reset, app)

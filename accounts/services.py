@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from accounts.models import User
+from core import audit
 from core.db import db, utcnow
 from core.i18n import LANGUAGES, is_known_zone
 from core.rules import ROLES
@@ -49,6 +50,7 @@ def create_user(
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    audit.record("user", user.id, "created", {"role": [None, role]})
     return user
 
 

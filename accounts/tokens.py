@@ -15,6 +15,7 @@ from sqlalchemy.orm import contains_eager
 
 from accounts.models import ApiToken, User
 from accounts.services import AccountError
+from core import audit
 from core.db import db, utcnow
 
 PREFIX = "fum_"
@@ -40,6 +41,7 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     token = ApiToken(user_id=user.id, name=name, prefix=raw[:SHOWN_CHARACTERS], token_hash=_hash(raw))
     db.session.add(token)
     db.session.flush()
+    audit.record("user", user.id, "token_created", {"token": [None, token.prefix]})
     return token, raw
 
 
@@ -50,6 +52,7 @@ def revoke_token(user: User, token_id: int) -> None:
         raise LookupError(token_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+        audit.record("user", user.id, "token_revoked", {"token": [token.prefix, None]})
         db.session.flush()
 
 

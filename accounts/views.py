@@ -1,11 +1,18 @@
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
-from accounts import services, tokens
-from accounts.forms import ApiTokenForm, ProfileForm
+from accounts import admin, services, tokens
+from accounts.forms import ApiTokenForm, InviteUserForm, ProfileForm, UserForm
+from accounts.models import User
+from core import audit
+from core.db import db
 from core.forms import ActionForm, show_errors
+from core.i18n import current_language, localize
+from core.roles import ADMIN, role_required
+from core.rules import is_admin
+from plan.models import Actor
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -63,14 +70,89 @@ def revoke_token(token_id: int):
     return redirect(url_for("accounts.profile"))
 
 
-ROLE_NAMES = {
-    "admin": _l("Administrator"),
-    "organiser": _l("Organiser"),
-    "rapporteur": _l("Rapporteur"),
-    "participant": _l("Participant"),
-}
+@blueprint.app_context_processor
+def role_names():
+    return {"ROLE_NAMES": admin.ROLE_NAMES}
+
+
+# Administrators: the users --------------------------------------------------------------------------------------
+
+
+def _bodies() -> list[tuple[str, str]]:
+    return [(actor.code, localize(actor.name).text) for actor in db.session.scalars(select(Actor).order_by(Actor.code))]
+
+
+@blueprint.get("/admin/users")
+@role_required(ADMIN)
+def users():
+    return _users_page()
+
+
+def _users_page(form: InviteUserForm | None = None):
+    search = (request.args.get("q") or "")[:200]
+    return render_template(
+        "accounts/users.html",
+        users=admin.find_users(search),
+        search=search,
+        form=form or InviteUserForm(formdata=None, language=current_language()),
+    )
+
+
+@blueprint.post("/admin/users/invite")
+@role_required(ADMIN)
+def invite_user():
+    form = InviteUserForm()
+    if form.validate_on_submit():
+        try:
+            user = admin.invite_user(form.email.data, form.name.data, form.role.data, form.language.data)
+        except services.AccountError as refusal:
+            show_errors(form, {"email": refusal})
+        else:
+            flash(
+                _(
+                    "%(email)s has been invited: a mail with a link to choose a password is on its way.",
+                    email=user.email,
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.user", user_id=user.id))
+    return _users_page(form), 400
+
+
+@blueprint.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(ADMIN)
+def user(user_id: int):
+    subject = db.session.get(User, user_id) or abort(404)
+    held = {"role": str(subject.role), "body": subject.body.code if subject.body else "", "active": subject.active}
+    form = UserForm(data=held, bodies=_bodies())
+    status = 200
+    if form.validate_on_submit():
+        try:
+            admin.change_user(subject, form.role.data, form.body.data, form.active.data, current_user)
+        except services.AccountError as refusal:
+            show_errors(form, {"role": refusal})
+        else:
+            flash(_("The account is saved."), "success")
+            return redirect(url_for("accounts.user", user_id=subject.id))
+    if form.is_submitted():
+        status = 400
+    return render_template(
+        "accounts/user.html", subject=subject, form=form, history=audit.history("user", subject.id)
+    ), status
+
+
+@blueprint.get("/account/welcome/<token>")
+def welcome(token: str):
+    """An invitation's link: on to choosing a password (Flask-Security's page), while the link is valid."""
+    user = admin.invited_user(token) or abort(404)
+    return redirect(url_for("security.reset_password", token=admin.password_token(user)))
 
 
 @blueprint.app_context_processor
-def role_names():
-    return {"ROLE_NAMES": ROLE_NAMES}
+def account_labels():
+    return {
+        "ACCOUNT_STATES": admin.ACCOUNT_STATES,
+        "ACCOUNT_ACTIONS": admin.ACCOUNT_ACTIONS,
+        "account_state": admin.account_state,
+        "manages_users": lambda: is_admin(current_user),
+    }

@@ -4,7 +4,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from accounts.views import ROLE_NAMES
+from accounts.admin import ROLE_NAMES
 from agenda.services import draft_sessions
 from core.forms import Form, MultiCheckboxField, TranslatedFieldsMixin, add_translated_fields, choices
 from core.i18n import LANGUAGES, format_instant, language_name, localize

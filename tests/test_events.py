@@ -205,7 +205,8 @@ def test_edit_is_recorded_in_the_audit_log(organiser, app):
     response = organiser.post("/events/vienna-seminar-2026/edit", event_form(city="Wien", capacity="120", version="1"))
     assert response.status_code == 302
     with app.app_context():
-        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        query = select(AuditEntry).where(AuditEntry.entity_type == "event").order_by(AuditEntry.id)
+        entries = db.session.scalars(query).all()
         assert [e.action for e in entries] == ["created", "updated"]
         assert entries[1].changes == {"city": ["Vienna", "Wien"], "capacity": [80, 120]}
         assert entries[1].user.email == "organiser@example.org"

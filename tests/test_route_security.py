@@ -8,6 +8,7 @@ restricted to a right on the meeting it names (events.access.meeting_page and th
 import pytest
 from sqlalchemy import select
 
+from accounts.models import User
 from agenda.models import Room, Session
 from core.db import db
 from events.models import TeamGrant
@@ -28,6 +29,7 @@ PUBLIC = {
     "security.register",
     "security.send_confirmation",
     "security.confirm_email",
+    "accounts.welcome",
     "plan.index",
     "plan.paragraph",
     "plan.actor",
@@ -73,7 +75,13 @@ PUBLIC = {
     "api_outcomes.list_outcomes",
     "api_outcomes.get_outcome",
 }
-TOKEN_PAGES = {"agenda.personal_calendar", "participants.manage", "participants.feed", "participants.invitation"}
+TOKEN_PAGES = {
+    "agenda.personal_calendar",
+    "participants.manage",
+    "participants.feed",
+    "participants.invitation",
+    "accounts.welcome",
+}
 # A made-up token in a link to choose a new password, or to confirm an address, leads back to asking for a new link.
 TOKEN_PAGES_THAT_REDIRECT = {"security.reset_password": "/password/reset", "security.confirm_email": "/sign-up/confirm"}
 SIGNED_IN = {
@@ -118,6 +126,7 @@ def _values(app):
             ),
             "language": "en",
             "file_id": db.session.scalar(select(MaterialFile.id).order_by(MaterialFile.id)),
+            "user_id": db.session.scalar(select(User.id).order_by(User.id)),
             "grant_id": db.session.scalar(
                 select(TeamGrant.id).where(TeamGrant.event_id == session.event_id).order_by(TeamGrant.id)
             ),
@@ -234,4 +243,4 @@ def test_public_pages_answer_without_sign_in(browser, demo, app):
         elif endpoint in TOKEN_PAGES:
             assert browser.get(url).status_code == 404, endpoint  # a made-up token opens nothing
             checked.add(endpoint)
-    assert checked >= TOKEN_PAGES and len(checked) == 47  # every public page and API read, the token pages
+    assert checked >= TOKEN_PAGES and len(checked) == 48  # every public page and API read, the token pages

@@ -49,6 +49,7 @@ def _path_values(app) -> dict:
             "outcome_id": db.session.scalar(select(Outcome.id).order_by(Outcome.id)) or 1,
             "session_id": 1,
             "person_id": 1,
+            "user_id": 1,
             "message_id": 1,
             "file_id": 1,
             "language": "en",

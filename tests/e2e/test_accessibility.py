@@ -15,6 +15,8 @@ PAGES = [
     "/outcomes/",
     "/events/bishkek-2001/materials/",
     "/login",
+    "/sign-up",
+    "/password/reset",
     "/api/v1/docs",
 ]
 ORGANISER_PAGES = [
@@ -22,7 +24,9 @@ ORGANISER_PAGES = [
     "/events/bishkek-2001/agenda/manage",
     "/outcomes/new?event=bishkek-2001",
     "/profile",
+    "/profile/password",
 ]
+ADMIN_PAGES = ["/admin/users", "/admin/users/1"]
 
 
 def serious_violations(page) -> list[str]:
@@ -46,6 +50,12 @@ def test_main_pages_have_no_serious_accessibility_violation(new_page, demo, lang
     sign_in(page, "organiser@example.org", "organiser-demo-2001")
     for url in ORGANISER_PAGES:
         page.goto(f"{url}{'&' if '?' in url else '?'}lang={language}")
+        if violations := serious_violations(page):
+            found[url] = violations
+    page.context.clear_cookies()
+    sign_in(page, "admin@example.org", "admin-demo-2001")
+    for url in ADMIN_PAGES:
+        assert page.goto(f"{url}?lang={language}").status == 200, url
         if violations := serious_violations(page):
             found[url] = violations
     assert not found
