@@ -47,7 +47,14 @@ ACCOUNT_ACTIONS = {
     "reactivated": _l("Reactivated"),
     "token_created": _l("API token created"),
     "token_revoked": _l("API token revoked"),
+    "deleted": _l("Deleted by its holder"),
 }
+
+
+def may_delete_own_account(user) -> bool:
+    """Participants delete their own account; others hold rights or records that someone must take over, so an
+    administrator deactivates theirs."""
+    return bool(user.is_authenticated and user.role == Role.PARTICIPANT)
 
 
 def account_state(user: User) -> str:

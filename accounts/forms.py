@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from accounts.admin import ROLE_NAMES
@@ -51,3 +51,7 @@ class UserForm(Form):
 
 def role_choices():
     return choices((str(role), name) for role, name in ROLE_NAMES.items())
+
+
+class DeleteAccountForm(Form):
+    password = PasswordField(_l("Your password, to confirm"), validators=[DataRequired()], id="delete-password")

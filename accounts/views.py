@@ -1,12 +1,16 @@
+import json
+
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from flask_security.utils import logout_user
 from sqlalchemy import select
 
 from accounts import admin, services, tokens
-from accounts.forms import ApiTokenForm, InviteUserForm, ProfileForm, UserForm
+from accounts.forms import ApiTokenForm, DeleteAccountForm, InviteUserForm, ProfileForm, UserForm
 from accounts.models import User
-from core import audit
+from core import audit, personal_data
 from core.db import db
 from core.forms import ActionForm, show_errors
 from core.i18n import current_language, localize
@@ -17,14 +21,21 @@ from plan.models import Actor
 blueprint = Blueprint("accounts", __name__)
 
 
-def _profile_page(form: ProfileForm | None = None, token_form: ApiTokenForm | None = None, new_token: str = ""):
-    # formdata=None: the page's other form must not pick up the fields posted to this one (both have "name").
+def _profile_page(
+    form: ProfileForm | None = None,
+    token_form: ApiTokenForm | None = None,
+    new_token: str = "",
+    delete_form: DeleteAccountForm | None = None,
+):
+    # formdata=None: the page's other forms must not pick up the fields posted to one of them (two have "name").
     return render_template(
         "accounts/profile.html",
         form=form or ProfileForm(formdata=None, obj=current_user),
         token_form=token_form or ApiTokenForm(formdata=None),
         tokens=tokens.user_tokens(current_user),
         new_token=new_token,
+        delete_form=delete_form or DeleteAccountForm(formdata=None),
+        may_delete_own_account=admin.may_delete_own_account,
     )
 
 
@@ -156,3 +167,36 @@ def account_labels():
         "account_state": admin.account_state,
         "manages_users": lambda: is_admin(current_user),
     }
+
+
+# One's own data --------------------------------------------------------------------------------------------------
+
+
+@blueprint.get("/profile/data.json")
+@login_required
+def my_data():
+    """Everything held about the signed-in person, as JSON (core.personal_data)."""
+    held = personal_data.collect(current_user.id, current_user.email)
+    response = make_response(json.dumps(held, ensure_ascii=False, indent=2, default=str))
+    response.mimetype = "application/json"
+    response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    response.cache_control.no_store = True
+    return response
+
+
+@blueprint.post("/profile/delete")
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if not admin.may_delete_own_account(current_user):
+        abort(403)
+    if form.validate_on_submit() and current_user.check_password(form.password.data):
+        user_id = current_user.id
+        audit.record("user", user_id, "deleted")
+        logout_user()
+        personal_data.delete_account(user_id)
+        flash(_("Your account is deleted."), "success")
+        return redirect(url_for("core.home"))
+    if form.validate_on_submit():
+        show_errors(form, {"password": _l("This is not your password.")})
+    return _profile_page(delete_form=form), 400

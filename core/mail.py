@@ -1,6 +1,7 @@
 """Mail goes through an outbox table: requests only enqueue, a worker delivers (see deliver_due)."""
 
 import base64
+import re
 import signal
 import smtplib
 import ssl
@@ -252,8 +253,34 @@ def _deliver(relay: "_Relay", message: OutboxMessage, now: datetime) -> str:
     except (OSError, ValueError) as error:  # smtplib raises OSErrors; a malformed message, ValueError
         permanent = not relay.unreachable and _is_permanent(error)
         return _record_failure(message, error, now, permanent)
-    _record(message, status=SENT, sent_at=now, last_error="")
+    _record(
+        message,
+        status=SENT,
+        sent_at=now,
+        last_error="",
+        body_text=without_personal_links(message.body_text),
+        body_html=message.body_html and without_personal_links(message.body_html),
+    )
     return "sent"
+
+
+_LINK = re.compile(r"https?://[^\s<>\"]+")
+# A token in a link: a long run of URL-safe characters in both cases (slugs and words are lower-case).
+_TOKEN = re.compile(r"[A-Za-z0-9_.\-]{24,}")
+
+
+def without_personal_links(text: str) -> str:
+    """The mail as the outbox keeps it once delivered: each link's token is replaced by "…", so that the table holds
+    no working invitation, registration, calendar or password link (the recipient's copy has them)."""
+
+    def blunt(link: re.Match) -> str:
+        return _TOKEN.sub(lambda run: "…" if _is_token(run.group()) else run.group(), link.group())
+
+    return _LINK.sub(blunt, text)
+
+
+def _is_token(run: str) -> bool:
+    return any(c.isupper() for c in run) and any(c.islower() for c in run)
 
 
 def headers(message: OutboxMessage) -> list[tuple[str, str]]:

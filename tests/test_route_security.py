@@ -88,6 +88,8 @@ SIGNED_IN = {
     "security.change_password",
     "security.verify",
     "accounts.profile",
+    "accounts.my_data",
+    "accounts.delete_account",
     "accounts.create_token",
     "accounts.revoke_token",
     "agenda.pick",
