@@ -135,11 +135,13 @@ def _register_api(app: OpenAPI) -> None:
 def _register_commands(app: Flask) -> None:
     from accounts.cli import users_cli
     from core.mail import outbox_cli
+    from participants.cli import registrations_cli
     from plan.cli import plan_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(plan_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(registrations_cli)
 
     # Replaces flask-openapi3's command of the same name, which would print the document without our additions.
     @app.cli.command("openapi")

@@ -49,6 +49,14 @@ class EventForm(TranslatedFieldsMixin, Form):
         description=_l("Leave empty for no limit."),
         validators=[Optional(), NumberRange(min=1)],
     )
+    retention_months = IntegerField(
+        _l("Erase the participants' personal data, months after the meeting"),
+        description=_l(
+            "Their names, addresses and needs are erased that many months after the meeting ends; the counts, "
+            "delegations and outcomes stay. Leave empty to keep them."
+        ),
+        validators=[Optional(), NumberRange(min=1, max=120)],
+    )
     registration_deadline = DateTimeLocalField(
         _l("Registration deadline"), format=LOCAL_FORMAT, validators=[Optional()]
     )
@@ -82,6 +90,7 @@ class EventForm(TranslatedFieldsMixin, Form):
             city=self.city.data or "",
             working_languages=self.working_languages.data or [],
             capacity=self.capacity.data,
+            retention_months=self.retention_months.data,
             registration_deadline_local=self.registration_deadline.data,
             visibility=self.visibility.data,
             requires_approval=self.requires_approval.data,
@@ -103,6 +112,7 @@ class EventForm(TranslatedFieldsMixin, Form):
         self.venue.data, self.city.data = event.venue, event.city
         self.working_languages.data = list(event.working_languages or [])
         self.capacity.data = event.capacity
+        self.retention_months.data = event.retention_months
         self.registration_deadline.data = (
             to_local(event.registration_deadline, event.timezone) if event.registration_deadline else None
         )

@@ -49,6 +49,7 @@ FIELD_LABELS = {
     "city": _l("City"),
     "working_languages": _l("Working languages"),
     "capacity": _l("Capacity"),
+    "retention_months": _l("Personal data erased after (months)"),
     "registration_deadline": _l("Registration deadline"),
     "visibility": _l("Visibility"),
     "requires_approval": _l("Registrations wait for an organiser's approval"),

@@ -102,6 +102,9 @@ class Event(db.Model):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_at_least_one"),
+        CheckConstraint(
+            "retention_months IS NULL OR (retention_months >= 1 AND retention_months <= 120)", name="retention_in_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,6 +119,9 @@ class Event(db.Model):
     city: Mapped[str] = mapped_column(String(100), default="")
     working_languages: Mapped[list] = mapped_column(JSON, default=list)
     capacity: Mapped[int | None]
+    # Months after the meeting's end when its registrations' personal data are erased (participants.retention);
+    # None keeps them.
+    retention_months: Mapped[int | None]
     registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     visibility: Mapped[str] = mapped_column(String(20), default="public")
     # Registrations wait for an organiser's approval before they are confirmed.

@@ -43,6 +43,10 @@ STALE_MESSAGE = _l(
 RESERVED_SLUGS = {"new", "series"}
 
 
+# Ten years: beyond that a meeting's records belong in an archive, not in the registrations.
+MAX_RETENTION_MONTHS = 120
+
+
 class EventError(Refused):
     """What this domain refuses, field by field."""
 
@@ -60,6 +64,7 @@ class EventData:
     city: str = ""
     working_languages: list[str] = field(default_factory=list)
     capacity: int | None = None
+    retention_months: int | None = None
     registration_deadline_local: datetime | None = None
     visibility: str = "public"
     requires_approval: bool = False
@@ -109,6 +114,10 @@ def _validate(data: EventData, event_id: int | None) -> tuple[dict, dict]:
         errors["title"] = _l("Give a title in at least one language.")
     if unknown := [code for code in data.working_languages if code not in LANGUAGES]:
         errors["working_languages"] = _l("Unknown language: %(codes)s.", codes=", ".join(unknown))
+    if data.retention_months is not None and not 1 <= data.retention_months <= MAX_RETENTION_MONTHS:
+        errors["retention_months"] = _l(
+            "Give from 1 to %(count)d months, or leave empty to keep the registrations.", count=MAX_RETENTION_MONTHS
+        )
     if data.capacity is not None and data.capacity < 1:
         errors["capacity"] = _l("The capacity must be at least 1, or left empty for no limit.")
 
@@ -167,6 +176,7 @@ def snapshot(event: Event) -> dict:
         "city": event.city,
         "working_languages": list(event.working_languages or []),
         "capacity": event.capacity,
+        "retention_months": event.retention_months,
         "registration_deadline": event.registration_deadline.isoformat() if event.registration_deadline else None,
         "visibility": event.visibility,
         "requires_approval": event.requires_approval,
@@ -188,6 +198,7 @@ def _apply(event: Event, data: EventData, resolved: dict) -> None:
     event.venue, event.city = data.venue.strip(), data.city.strip()
     event.working_languages = [code for code in LANGUAGES if code in data.working_languages]
     event.capacity = data.capacity
+    event.retention_months = data.retention_months
     event.registration_deadline = resolved["registration_deadline"]
     event.visibility = data.visibility
     event.requires_approval = data.requires_approval
@@ -270,6 +281,7 @@ def event_data(event: Event) -> EventData:
         city=event.city,
         working_languages=list(event.working_languages or []),
         capacity=event.capacity,
+        retention_months=event.retention_months,
         registration_deadline_local=to_local(event.registration_deadline, zone)
         if event.registration_deadline
         else None,

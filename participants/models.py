@@ -1,6 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,10 @@ from plan.models import Actor
 
 DELEGATION_KINDS = ("state", "osce_body", "partner", "ngo")
 ROLES = ("head_of_delegation", "delegate", "expert", "speaker", "observer", "press")
+
+
+# How a registration whose personal data were erased is named on every page and export.
+ERASED_NAME = _l("Personal data erased")
 
 
 class InvitationStatus(StrEnum):
@@ -173,6 +178,8 @@ class Registration(db.Model):
     # The registrant's calendar feed: 256 random bits, revocable.
     feed_token: Mapped[str] = mapped_column(String(64), unique=True)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When its personal data were erased, as the meeting's retention setting asked (participants.retention).
+    personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -187,6 +194,8 @@ class Registration(db.Model):
 
     @property
     def full_name(self) -> str:
+        if self.personal_data_erased_at is not None:
+            return str(ERASED_NAME)
         return " ".join(part for part in (self.honorific, self.given_name, self.family_name) if part)
 
     @hybrid_property
