@@ -109,5 +109,6 @@ def remember_browser(request: Request, response: Response, user: User) -> None:
         max_age=KNOWN_BROWSER_DAYS * 86400,
         httponly=True,
         secure=current_app.config["SESSION_COOKIE_SECURE"],
-        samesite="Lax",
+        # Werkzeug writes the attribute in its own case ("Lax") whatever case is given: not mutated.
+        samesite="Lax",  # pragma: no mutate
     )

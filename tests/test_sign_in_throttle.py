@@ -190,3 +190,11 @@ def test_failures_older_than_the_window_no_longer_count(app, make_user, monkeypa
         assert [attacker.login("organiser@example.org", "guess").status_code for _ in range(3)] == [401] * 3
         clock.shift(timedelta(minutes=16))
         assert [attacker.login("organiser@example.org", "guess").status_code for _ in range(4)] == [401] * 3 + [429]
+
+
+def test_after_the_owner_signs_in_the_next_guesses_start_again_from_nothing(app, make_user):
+    make_user("organiser")
+    attacker = _browser(app, ATTACKER)
+    assert [attacker.login("organiser@example.org", "guess").status_code for _ in range(4)] == [401] * 4
+    assert _browser(app, DELEGATES).login("organiser@example.org", PASSWORD).status_code == 302
+    assert [attacker.login("organiser@example.org", "guess").status_code for _ in range(5)] == [401] * 5
