@@ -13,14 +13,12 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
 from accounts.models import User
-from accounts.services import AccountError, normalise_email
+from accounts.services import AccountError, body_id_of, check_new_account, check_role
 from core import audit
 from core.db import db, utcnow
-from core.i18n import LANGUAGES
 from core.mail import enqueue
-from core.rules import ROLES, Role
+from core.rules import Role
 from core.urls import public_url
-from plan.models import Actor
 
 INVITATION_DAYS = 7
 ROLE_NAMES = {
@@ -78,13 +76,7 @@ def _serializer() -> URLSafeTimedSerializer:
 def invite_user(email: str, name: str, role: str, language: str) -> User:
     """A new account, not confirmed and with no password anyone knows; its holder gets a mail whose link (valid
     INVITATION_DAYS) leads to choosing one, which confirms the address too."""
-    email = normalise_email(email)
-    if role not in ROLES:
-        raise AccountError(_l("Unknown role. Choose one of: %(roles)s.", roles=", ".join(ROLES)))
-    if language not in LANGUAGES:
-        raise AccountError(_l("Unknown language."))
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError(_l("A user with this e-mail address already exists."))
+    email = check_new_account(email, role, language)
     user = User(
         email=email, name=name.strip(), role=role, language=language, password=hash_password(secrets.token_urlsafe(32))
     )
@@ -118,13 +110,10 @@ def password_token(user: User) -> str:
 
 def change_user(user: User, role: str, body_code: str, active: bool, actor: User) -> None:
     """An administrator's change; nobody takes away their own administrator's rights or account."""
-    if role not in ROLES:
-        raise AccountError(_l("Unknown role. Choose one of: %(roles)s.", roles=", ".join(ROLES)))
+    check_role(role)
     if user.id == actor.id and (role != Role.ADMIN or not active):
         raise AccountError(_l("You cannot take away your own administrator’s rights or account."))
-    body_id = db.session.scalar(select(Actor.id).where(Actor.code == body_code)) if body_code else None
-    if body_code and body_id is None:
-        raise AccountError(_l("Unknown body: %(codes)s.", codes=body_code))
+    body_id = body_id_of(body_code)
     if user.role != role:
         audit.record("user", user.id, "role", {"role": [str(user.role), role]})
         user.role = role

@@ -24,25 +24,43 @@ def normalise_email(email: str) -> str:
         raise AccountError(_l("This is not a valid e-mail address.")) from error
 
 
+def check_role(role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(_l("Unknown role. Choose one of: %(roles)s.", roles=", ".join(ROLES)))
+
+
+def check_new_account(email: str, role: str, language: str) -> str:
+    """The address of a new account, normalised, once it and the account's role and language are acceptable."""
+    email = normalise_email(email)
+    check_role(role)
+    if language not in LANGUAGES:
+        raise AccountError(_l("Unknown language."))
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError(_l("A user with this e-mail address already exists."))
+    return email
+
+
+def body_id_of(code: str) -> int | None:
+    """The id of the organising body with this code (None for none); an unknown code is refused."""
+    if not code:
+        return None
+    body_id = db.session.scalar(select(Actor.id).where(Actor.code == code))
+    if body_id is None:
+        raise AccountError(_l("Unknown body: %(codes)s.", codes=code))
+    return body_id
+
+
 def create_user(
     email: str, password: str, role: str, name: str = "", language: str = "en", timezone: str = "UTC", body: str = ""
 ) -> User:
-    email = normalise_email(email)
-    if role not in ROLES:
-        raise AccountError(_l("Unknown role. Choose one of: %(roles)s.", roles=", ".join(ROLES)))
+    email = check_new_account(email, role, language)
     # Flask-Security's rules for any new password: its length and its strength (zxcvbn).
     problems, password = current_app.extensions["security"].password_util.validate(password, True, email=email)
     if problems:
         raise AccountError(" ".join(str(problem) for problem in problems))
-    if language not in LANGUAGES:
-        raise AccountError(_l("Unknown language."))
     if not is_known_zone(timezone):
         raise AccountError(_l("Unknown time zone."))
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError(_l("A user with this e-mail address already exists."))
-    body_id = db.session.scalar(select(Actor.id).where(Actor.code == body)) if body else None
-    if body and body_id is None:
-        raise AccountError(_l("Unknown body: %(codes)s.", codes=body))
+    body_id = body_id_of(body)
     # An administrator vouches for the address: the account is confirmed as it is made.
     user = User(
         email=email, role=role, name=name, language=language, timezone=timezone, body_id=body_id, confirmed_at=utcnow()

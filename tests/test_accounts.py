@@ -115,22 +115,15 @@ def test_cli_creates_a_user_who_can_sign_in(app, browser):
     assert browser.login("rapp@example.org", "rapporteur-pass").status_code == 302
 
 
+def _create(app, email, role, password="staff of ODIHR since 2026", *extra):
+    args = ["users", "create", "--email", email, "--password", password, "--role", role, *extra]
+    return app.test_cli_runner().invoke(args=args)
+
+
 def test_cli_refuses_an_unknown_role_and_a_short_password(app):
-    runner = app.test_cli_runner()
-    bad_role = runner.invoke(
-        args=[
-            "users",
-            "create",
-            "--email",
-            "x@example.org",
-            "--password",
-            "staff of ODIHR since 2026",
-            "--role",
-            "king",
-        ]
-    )
+    bad_role = _create(app, "x@example.org", "king")
     assert bad_role.exit_code == 2 and "'king' is not one of 'admin', 'organiser'" in bad_role.output
-    short = runner.invoke(args=["users", "create", "--email", "x@example.org", "--password", "x", "--role", "admin"])
+    short = _create(app, "x@example.org", "admin", "x")
     assert short.exit_code == 1 and "at least 10 characters" in short.output
 
 
@@ -173,32 +166,8 @@ def test_login_redirect_stays_on_this_site(browser, make_user):
 
 
 def test_cli_makes_an_organiser_one_of_a_bodys_staff(app):
-    runner = app.test_cli_runner()
-    args = [
-        "users",
-        "create",
-        "--email",
-        "staff@example.org",
-        "--password",
-        "staff of ODIHR since 2026",
-        "--role",
-        "organiser",
-    ]
-    assert runner.invoke(args=[*args, "--body", "odihr"]).exit_code == 0
+    assert _create(app, "staff@example.org", "organiser", "staff of ODIHR since 2026", "--body", "odihr").exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == "staff@example.org")).body.code == "odihr"
-    unknown = runner.invoke(
-        args=[
-            "users",
-            "create",
-            "--email",
-            "x@example.org",
-            "--password",
-            "staff of ODIHR since 2026",
-            "--role",
-            "organiser",
-            "--body",
-            "atlantis",
-        ]
-    )
+    unknown = _create(app, "x@example.org", "organiser", "staff of ODIHR since 2026", "--body", "atlantis")
     assert unknown.exit_code == 1 and "Unknown body: atlantis." in unknown.output
